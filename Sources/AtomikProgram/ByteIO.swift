@@ -1,0 +1,192 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A buffered reader of a file descriptor: lines for text, bytes for binary.
+/// Memory stays bounded by the longest line accepted (`maxLineLength`).
+public final class ByteReader {
+    public static let maxLineLength = 1 << 20
+    public let name: String
+    private let fd: Int32
+    private let ownsFD: Bool
+    private var buffer: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var start = 0
+    private var end = 0
+    private var atEOF = false
+    /// Bytes consumed so far (the offset of the next byte).
+    public private(set) var offset = 0
+
+    /// Opens `path`, or standard input for "-".
+    public init(path: String) throws {
+        if path == "-" {
+            fd = 0; ownsFD = false; name = "<stdin>"
+        } else {
+            let f = open(path, O_RDONLY)
+            guard f >= 0 else {
+                throw ProgramError("cannot open '\(path)': \(String(cString: strerror(errno)))")
+            }
+            fd = f; ownsFD = true; name = path
+        }
+        capacity = 1 << 16
+        buffer = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        buffer.deallocate()
+        if ownsFD { close(fd) }
+    }
+
+    /// Reads more bytes after `end`; returns false at end of file.
+    private func fill() throws -> Bool {
+        if atEOF { return false }
+        if start > 0 {
+            let n = end - start
+            if n > 0 { buffer.update(from: buffer + start, count: n) }
+            start = 0; end = n
+        }
+        if end == capacity {
+            let newCapacity = capacity * 2
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+            grown.update(from: buffer, count: end)
+            buffer.deallocate()
+            buffer = grown; capacity = newCapacity
+        }
+        while true {
+            let n = read(fd, buffer + end, capacity - end)
+            if n > 0 { end += n; return true }
+            if n == 0 { atEOF = true; return false }
+            if errno == EINTR { continue }
+            throw ProgramError("cannot read '\(name)': \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// The first bytes of the input without consuming them.
+    public func peek(_ count: Int) throws -> [UInt8] {
+        while end - start < count, try fill() {}
+        return Array(UnsafeBufferPointer(start: buffer + start, count: min(count, end - start)))
+    }
+
+    /// The next line without its terminator (LF or CRLF), or nil at end of input.
+    /// The buffer is valid until the next call.
+    public func nextLine() throws -> UnsafeBufferPointer<UInt8>? {
+        var scanned = start
+        while true {
+            if let nl = findNewline(from: scanned) {
+                var lineEnd = nl
+                if lineEnd > start, buffer[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+                let line = UnsafeBufferPointer(start: buffer + start, count: lineEnd - start)
+                offset += nl + 1 - start
+                start = nl + 1
+                return line
+            }
+            if end - start > Self.maxLineLength {
+                throw ProgramError("line longer than \(Self.maxLineLength) bytes")
+            }
+            let consumed = scanned - start
+            if try !fill() {
+                if start == end { return nil }
+                let line = UnsafeBufferPointer(start: buffer + start, count: end - start)
+                offset += end - start
+                start = end
+                return line
+            }
+            scanned = start + consumed
+        }
+    }
+
+    private func findNewline(from: Int) -> Int? {
+        guard from < end else { return nil }
+        guard let p = memchr(buffer + from, 0x0A, end - from) else { return nil }
+        return buffer.distance(to: p.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// The next byte, or nil at end of input.
+    @inline(__always) public func nextByte() throws -> UInt8? {
+        if start == end, try !fill() { return nil }
+        let b = buffer[start]
+        start += 1; offset += 1
+        return b
+    }
+}
+
+/// A buffered writer to a file descriptor (standard output or error, or a file).
+public final class ByteWriter {
+    private let fd: Int32
+    private let ownsFD: Bool
+    private var buffer: [UInt8] = []
+    private let flushAt = 1 << 16
+
+    nonisolated(unsafe) public static let standardOutput = ByteWriter(fd: 1)
+    nonisolated(unsafe) public static let standardError = ByteWriter(fd: 2)
+
+    public init(fd: Int32) { self.fd = fd; ownsFD = false; buffer.reserveCapacity(flushAt * 2) }
+
+    /// Creates (or truncates) `path` for writing.
+    public init(path: String) throws {
+        let f = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard f >= 0 else { throw ProgramError("cannot write '\(path)': \(String(cString: strerror(errno)))") }
+        fd = f; ownsFD = true
+        buffer.reserveCapacity(flushAt * 2)
+    }
+
+    deinit {
+        try? flush()
+        if ownsFD { close(fd) }
+    }
+
+    /// Appends bytes and flushes when the buffer is full.
+    @inline(__always) public func write(_ body: (inout [UInt8]) -> Void) throws {
+        body(&buffer)
+        if buffer.count >= flushAt { try flush() }
+    }
+
+    public func write(_ string: String) throws {
+        try write { $0.append(contentsOf: string.utf8) }
+    }
+
+    public func flush() throws {
+        var done = 0
+        try buffer.withUnsafeBytes { raw in
+            while done < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw ProgramError("write failed: \(String(cString: strerror(errno)))")
+                }
+                done += n
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// A file written under a temporary name and renamed into place by `commit`,
+/// so a failed or interrupted write never leaves a file that looks complete.
+public final class AtomicOutput {
+    public let path: String
+    private let temporaryPath: String
+    public let writer: ByteWriter
+    private var committed = false
+
+    public init(path: String) throws {
+        self.path = path
+        temporaryPath = path + ".partial"
+        writer = try ByteWriter(path: temporaryPath)
+    }
+
+    /// Flushes and renames the file into place.
+    public func commit() throws {
+        try writer.flush()
+        guard rename(temporaryPath, path) == 0 else {
+            throw ProgramError("cannot rename '\(temporaryPath)' to '\(path)': \(String(cString: strerror(errno)))")
+        }
+        committed = true
+    }
+
+    deinit {
+        if !committed { unlink(temporaryPath) }
+    }
+}

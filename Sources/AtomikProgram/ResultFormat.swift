@@ -1,0 +1,61 @@
+import AtomikCore
+import AtomikISA
+
+/// The result of one READ or SWAP: which operation produced it and the value.
+public struct OperationResult: Hashable, Sendable {
+    /// 0-based index of the operation in the program, counting every
+    /// LOAD, ACCUM, READ and SWAP and no idle cycle.
+    public var index: Int
+    public var opcode: Opcode
+    public var address: Int
+    public var value: Word
+
+    public init(index: Int, opcode: Opcode, address: Int, value: Word) {
+        self.index = index; self.opcode = opcode; self.address = address; self.value = value
+    }
+}
+
+/// The text every engine prints, so that outputs compare byte for byte:
+///
+///     INDEX MNEMONIC ADDR 0xVALUE        one line per READ or SWAP, in program order
+///     final ADDR 0xVALUE                 with --final: each non-zero state, by address
+///
+/// INDEX and ADDR are decimal; VALUE is lower-case hex zero-padded to
+/// ceil(W/4) digits.
+public enum ResultFormat {
+    public static func append(_ r: OperationResult, width: Int, to out: inout [UInt8]) {
+        appendDecimal(r.index, to: &out)
+        out.append(0x20)
+        out.append(contentsOf: r.opcode.mnemonic.utf8)
+        out.append(0x20)
+        appendDecimal(r.address, to: &out)
+        out.append(contentsOf: " 0x".utf8)
+        r.value.appendHex(to: &out, digits: Word.hexDigits(width: width))
+        out.append(0x0A)
+    }
+
+    public static func appendFinal(address: Int, state: Word, width: Int, to out: inout [UInt8]) {
+        out.append(contentsOf: "final ".utf8)
+        appendDecimal(address, to: &out)
+        out.append(contentsOf: " 0x".utf8)
+        state.appendHex(to: &out, digits: Word.hexDigits(width: width))
+        out.append(0x0A)
+    }
+
+    public static func line(_ r: OperationResult, width: Int) -> String {
+        var out = [UInt8]()
+        append(r, width: width, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    @inline(__always) static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        if value < 10 { out.append(UInt8(ascii: "0") + UInt8(value)); return }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var n = 0
+        var v = value
+        withUnsafeMutableBytes(of: &digits) { buf in
+            while v > 0 { buf[n] = UInt8(ascii: "0") + UInt8(v % 10); v /= 10; n += 1 }
+            for k in stride(from: n - 1, through: 0, by: -1) { out.append(buf[k]) }
+        }
+    }
+}

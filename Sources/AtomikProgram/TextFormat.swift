@@ -1,0 +1,128 @@
+import AtomikCore
+import AtomikISA
+
+/// The program text format, one item a line:
+///
+///     # comment (also ; to end of line)
+///     load  ADDR, VALUE
+///     accum ADDR, DELTA
+///     read  ADDR
+///     swap  ADDR            # new reference = current state
+///     swap  ADDR, VALUE     # new reference = VALUE (0 is a real value)
+///     nop   [COUNT]         # idle cycle(s), COUNT >= 1
+///
+/// Mnemonics in any case; numbers decimal or 0x-hex with `_` separators.
+public enum TextFormat {
+    /// Parses one line; nil for a blank or comment line. `line` is 1-based.
+    public static func parse(
+        line bytes: UnsafeBufferPointer<UInt8>, number line: Int, file: String, options: ProgramOptions
+    ) throws(ProgramError) -> ProgramItem? {
+        var p = LineParser(bytes: bytes, line: line, file: file)
+        p.skipSpace()
+        if p.atEnd { return nil }
+        let mnemonicColumn = p.column
+        let mnemonic = p.word()
+        guard !mnemonic.isEmpty else { throw p.error("expected a mnemonic (load, accum, read, swap or nop)") }
+        if !p.atEnd && !p.atSpace {
+            throw p.error("expected a space after '\(mnemonic)'")
+        }
+        let item: ProgramItem
+        if mnemonic == "nop" {
+            p.skipSpace()
+            if p.atEnd {
+                item = .idle(1)
+            } else {
+                let (literal, column) = try p.number()
+                guard !literal.exceeds512, literal.value.bitLength <= 40, literal.value.low64 >= 1 else {
+                    throw p.error("expected an idle count in 1...\(1 << 40 - 1)", column: column)
+                }
+                item = .idle(Int(literal.value.low64))
+            }
+        } else {
+            guard let opcode = Opcode(mnemonic: mnemonic) else {
+                throw p.error("unknown mnemonic '\(mnemonic)': expected load, accum, read, swap or nop",
+                              column: mnemonicColumn)
+            }
+            p.skipSpace()
+            let (addrLiteral, addrColumn) = try p.number(what: "an address")
+            let address: Int
+            switch options.address(addrLiteral) {
+            case .success(let a): address = a
+            case .failure(let e): throw p.error(e.message, column: addrColumn)
+            }
+            p.skipSpace()
+            var data: Word? = nil
+            if !p.atEnd {
+                guard p.peek == UInt8(ascii: ",") else { throw p.error("expected ',' or end of line") }
+                guard opcode != .read else { throw p.error("'read' takes an address only") }
+                p.advance()
+                p.skipSpace()
+                let (valueLiteral, valueColumn) = try p.number(what: "a value")
+                switch options.operand(valueLiteral) {
+                case .success(let v): data = v
+                case .failure(let e): throw p.error(e.message, column: valueColumn)
+                }
+                p.skipSpace()
+            } else if opcode == .load || opcode == .accum {
+                throw p.error("'\(opcode.mnemonic)' takes an address and a value: expected ', VALUE'")
+            }
+            switch opcode {
+            case .load, .accum, .read: item = .op(Instruction(opcode: opcode, address: address, data: data ?? .zero))
+            case .swap: item = .op(.swap(address, data))
+            }
+        }
+        p.skipSpace()
+        guard p.atEnd else { throw p.error("unexpected text after the instruction") }
+        return item
+    }
+
+    /// The canonical text of an item (what the disassembler writes).
+    public static func format(_ item: ProgramItem) -> String {
+        switch item {
+        case .idle(let n): return n == 1 ? "nop" : "nop \(n)"
+        case .op(let inst):
+            let head = "\(inst.opcode.mnemonic) \(inst.address)"
+            return inst.hasData ? "\(head), \(inst.data)" : head
+        }
+    }
+}
+
+/// A cursor over one line of program text.
+struct LineParser {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let line: Int
+    let file: String
+    var i = 0
+
+    var column: Int { i + 1 }
+    var peek: UInt8 { bytes[i] }
+    var atEnd: Bool { i >= bytes.count || bytes[i] == UInt8(ascii: "#") || bytes[i] == UInt8(ascii: ";") }
+    var atSpace: Bool { i < bytes.count && (bytes[i] == 0x20 || bytes[i] == 0x09) }
+
+    mutating func advance() { i += 1 }
+    mutating func skipSpace() { while atSpace { i += 1 } }
+
+    /// A run of letters, lower-cased.
+    mutating func word() -> String {
+        var s = ""
+        while i < bytes.count, case let b = bytes[i] | 0x20, b >= UInt8(ascii: "a"), b <= UInt8(ascii: "z") {
+            s.unicodeScalars.append(Unicode.Scalar(b)); i += 1
+        }
+        return s
+    }
+
+    /// A number token and its column.
+    mutating func number(what: String = "a number") throws(ProgramError) -> (NumberLiteral, Int) {
+        let begin = i
+        while i < bytes.count, !atSpace, !atEnd, bytes[i] != UInt8(ascii: ",") { i += 1 }
+        guard i > begin else { throw error("expected \(what)", column: begin + 1) }
+        switch NumberLiteral.parse(UnsafeBufferPointer(rebasing: bytes[begin..<i])) {
+        case .success(let n): return (n, begin + 1)
+        case .failure(let e): throw error(e.message, column: begin + 1)
+        }
+    }
+
+    func error(_ message: String, column: Int? = nil) -> ProgramError {
+        ProgramError(message, at: SourceLocation(file: file, line: line, column: column ?? self.column))
+    }
+}

@@ -1,0 +1,55 @@
+import AtomikCore
+import AtomikISA
+
+/// Uniform random programs: every opcode (SWAP-keep and SWAP-with-value
+/// equally), random addresses, values that are zero, all ones, over-wide or
+/// random, and occasional idle cycles.
+public struct RandomProgram: Sequence, IteratorProtocol {
+    public let width: Int
+    public let contexts: Int
+    public var remaining: Int
+    /// Let values have bits above the width (the engines must mask them).
+    public var overWide: Bool
+    /// Probability, in 1/256ths, that an item is an idle gap.
+    public var idleRate: UInt64
+    private var rng: StimulusRandom
+
+    public init(width: Int, contexts: Int, count: Int, seed: UInt64, overWide: Bool = true, idleRate: UInt64 = 16) {
+        self.width = width; self.contexts = contexts; remaining = count
+        self.overWide = overWide; self.idleRate = idleRate
+        rng = StimulusRandom(seed: seed)
+    }
+
+    public mutating func next() -> ProgramItem? {
+        guard remaining > 0 else { return nil }
+        remaining -= 1
+        if rng.below(256) < idleRate { return .idle(Int(rng.below(3)) + 1) }
+        let addr = Int(rng.below(UInt64(contexts)))
+        switch rng.below(5) {
+        case 0: return .op(.load(addr, value()))
+        case 1: return .op(.accum(addr, value()))
+        case 2: return .op(.read(addr))
+        case 3: return .op(.swap(addr))
+        default: return .op(.swap(addr, value()))
+        }
+    }
+
+    /// A value of the kinds that find bugs: 0, all ones, one bit, random.
+    public mutating func value() -> Word {
+        let bits = overWide ? Swift.min(width + 8, Word.maxBits) : width
+        let mask = Word.mask(width: bits)
+        switch rng.below(8) {
+        case 0: return .zero
+        case 1: return mask
+        case 2:
+            let b = Int(rng.below(UInt64(bits)))
+            var l = SIMD8<UInt64>(repeating: 0)
+            l[b >> 6] = 1 << UInt64(b & 63)
+            return Word(limbs: l)
+        default:
+            var l = SIMD8<UInt64>(repeating: 0)
+            for k in 0..<8 { l[k] = rng.next() }
+            return Word(limbs: l) & mask
+        }
+    }
+}

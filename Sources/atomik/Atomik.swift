@@ -1,0 +1,49 @@
+import ArgumentParser
+import AtomikCore
+import AtomikProgram
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `atomik` command: simulate, assemble and check ATOMiK instruction streams.
+@main
+struct Atomik: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "atomik",
+        abstract: "ATOMiK Sim: run, assemble and check ATOMiK delta-state instruction streams.",
+        subcommands: [Run.self, Assemble.self, Disassemble.self]
+    )
+
+    /// Exit codes: 0 success, 1 a check found a difference, 2 bad input or usage.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let code as ExitCode {
+            Glibc.exit(code.rawValue)
+        } catch {
+            if exitCode(for: error) == .success {
+                print(fullMessage(for: error))
+                Glibc.exit(0)
+            }
+            let message: String
+            switch error {
+            case let e as ProgramError: message = e.description
+            case let e as AtomikError: message = "error: \(e.description)"
+            default: message = fullMessage(for: error)
+            }
+            try? ByteWriter.standardOutput.flush()
+            FileHandleless.stderr("atomik: \(message)\n")
+            Glibc.exit(2)
+        }
+    }
+}
+
+/// Writes to standard error without Foundation.
+enum FileHandleless {
+    static func stderr(_ s: String) {
+        var bytes = Array(s.utf8)
+        _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+    }
+}
