@@ -18,6 +18,8 @@ let package = Package(
         .target(name: "AtomikISA", dependencies: ["AtomikCore"]),
         // Programs: text and binary formats, streaming readers, the software engine.
         .target(name: "AtomikProgram", dependencies: ["AtomikCore", "AtomikISA"]),
+        // The cycle-level model of the hardware unit, register by register.
+        .target(name: "AtomikCycle", dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram"]),
         // Seedable, portable random stimulus.
         .target(name: "AtomikStimulus", dependencies: ["AtomikCore", "AtomikISA"]),
         // The seed articles' programs, runnable.
@@ -25,19 +27,23 @@ let package = Package(
         .executableTarget(
             name: "atomik",
             dependencies: [
-                "AtomikCore", "AtomikISA", "AtomikProgram",
+                "AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikExamples",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "atomik-bench",
-            dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikStimulus"],
+            dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikStimulus"],
             path: "Sources/AtomikBench"
         ),
         .testTarget(name: "AtomikCoreTests", dependencies: ["AtomikCore", "AtomikStimulus"]),
         .testTarget(
             name: "AtomikProgramTests",
             dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikStimulus"]
+        ),
+        .testTarget(
+            name: "AtomikCycleTests",
+            dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikStimulus"]
         ),
         .testTarget(name: "AtomikExamplesTests", dependencies: ["AtomikExamples"]),
     ]

@@ -76,6 +76,13 @@ public final class AtomikTable<W: ContextWord>: @unchecked Sendable {
         return current
     }
 
+    /// Clears every context, as a hardware reset does.
+    public func reset() {
+        references.update(repeating: .zero, count: contexts)
+        accumulators.update(repeating: .zero, count: contexts)
+        deltaCounts.update(repeating: 0, count: contexts)
+    }
+
     /// The reference, accumulator and delta count at `addr`.
     public func registers(_ addr: Int) throws -> (reference: W, accumulator: W, deltaCount: UInt64) {
         let i = try checked(addr)

@@ -32,8 +32,12 @@ public struct Instruction: Hashable, Sendable {
     }
 }
 
-/// One item of a program: an operation, or `count` idle cycles (`nop`).
+/// One item of a program: an operation, `count` idle cycles (`nop`), or a
+/// reset of the unit held for `count` cycles (`reset`), which clears every
+/// context. Engines with a pipeline let the operations in flight finish
+/// before they assert reset, so every engine gives the same results.
 public enum ProgramItem: Hashable, Sendable {
     case op(Instruction)
     case idle(Int)
+    case reset(Int)
 }

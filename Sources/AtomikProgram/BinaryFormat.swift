@@ -5,7 +5,8 @@ import AtomikISA
 ///
 /// An 8-byte magic `ATMKPRG1`, then one record per item:
 /// - a tag byte: bits 1:0 opcode, bit 2 keep (SWAP-keep), bit 3 idle, bits 7:4 zero;
-/// - idle: the count as an unsigned LEB128;
+///   idle with keep set (0x0C) is a reset;
+/// - idle and reset: the cycle count as an unsigned LEB128;
 /// - operation: the address as an unsigned LEB128, then, when the operation
 ///   has data, a byte count n (0...64) and n bytes of the value, little-endian.
 /// A 64-bit ACCUM to a small address takes 3 to 11 bytes.
@@ -20,6 +21,9 @@ public enum BinaryFormat {
         switch item {
         case .idle(let n):
             out.append(idleBit)
+            appendLEB(UInt64(n), to: &out)
+        case .reset(let n):
+            out.append(idleBit | keepBit)
             appendLEB(UInt64(n), to: &out)
         case .op(let inst):
             out.append(inst.opcode.rawValue | (inst.opcode == .swap && inst.keep ? keepBit : 0))
@@ -69,10 +73,14 @@ public enum BinaryFormat {
         } catch let e as ProgramError { throw e } catch { throw fail("\(error)") }
         guard tag & 0xF0 == 0 else { throw fail("bad record tag 0x\(String(tag, radix: 16)): expected bits 7:4 zero") }
         if tag & idleBit != 0 {
-            guard tag == idleBit else { throw fail("bad idle record tag 0x\(String(tag, radix: 16))") }
-            let n = try leb("an idle count")
-            guard (1...(1 << 40 - 1)).contains(n) else { throw fail("idle count \(n) outside 1...\(1 << 40 - 1)") }
-            return .idle(Int(n))
+            guard tag == idleBit || tag == idleBit | keepBit else {
+                throw fail("bad record tag 0x\(String(tag, radix: 16)): expected 0x08 (idle) or 0x0c (reset)")
+            }
+            let n = try leb("a cycle count")
+            guard (1...UInt64(TextFormat.maxCycleCount)).contains(n) else {
+                throw fail("cycle count \(n) outside 1...\(TextFormat.maxCycleCount)")
+            }
+            return tag == idleBit ? .idle(Int(n)) : .reset(Int(n))
         }
         let opcode = Opcode(rawValue: tag & 3)!
         let keep = tag & keepBit != 0

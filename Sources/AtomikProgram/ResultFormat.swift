@@ -48,7 +48,7 @@ public enum ResultFormat {
         return String(decoding: out, as: UTF8.self)
     }
 
-    @inline(__always) static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+    @inline(__always) public static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
         if value < 10 { out.append(UInt8(ascii: "0") + UInt8(value)); return }
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
         var n = 0

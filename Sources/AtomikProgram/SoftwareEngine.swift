@@ -46,9 +46,11 @@ public enum SoftwareEngine {
     public static func execute<W: ContextWord>(
         _ item: ProgramItem, on table: AtomikTable<W>, index: Int, summary: inout RunSummary
     ) throws(AtomikError) -> OperationResult? {
-        guard case .op(let inst) = item else {
-            if case .idle(let n) = item { summary.idleCycles += n }
-            return nil
+        let inst: Instruction
+        switch item {
+        case .op(let i): inst = i
+        case .idle(let n): summary.idleCycles += n; return nil
+        case .reset: table.reset(); return nil
         }
         summary.operations += 1
         let value: W

@@ -10,9 +10,13 @@ import AtomikISA
 ///     swap  ADDR            # new reference = current state
 ///     swap  ADDR, VALUE     # new reference = VALUE (0 is a real value)
 ///     nop   [COUNT]         # idle cycle(s), COUNT >= 1
+///     reset [COUNT]         # reset held for COUNT cycles (default 1): clears every context
 ///
 /// Mnemonics in any case; numbers decimal or 0x-hex with `_` separators.
 public enum TextFormat {
+    /// The largest count of `nop` and `reset`.
+    public static let maxCycleCount = 1 << 40 - 1
+
     /// Parses one line; nil for a blank or comment line. `line` is 1-based.
     public static func parse(
         line bytes: UnsafeBufferPointer<UInt8>, number line: Int, file: String, options: ProgramOptions
@@ -22,25 +26,25 @@ public enum TextFormat {
         if p.atEnd { return nil }
         let mnemonicColumn = p.column
         let mnemonic = p.word()
-        guard !mnemonic.isEmpty else { throw p.error("expected a mnemonic (load, accum, read, swap or nop)") }
+        guard !mnemonic.isEmpty else { throw p.error("expected a mnemonic (load, accum, read, swap, nop or reset)") }
         if !p.atEnd && !p.atSpace {
             throw p.error("expected a space after '\(mnemonic)'")
         }
         let item: ProgramItem
-        if mnemonic == "nop" {
+        if mnemonic == "nop" || mnemonic == "reset" {
             p.skipSpace()
-            if p.atEnd {
-                item = .idle(1)
-            } else {
-                let (literal, column) = try p.number()
+            var count = 1
+            if !p.atEnd {
+                let (literal, column) = try p.number(what: "a cycle count")
                 guard !literal.exceeds512, literal.value.bitLength <= 40, literal.value.low64 >= 1 else {
-                    throw p.error("expected an idle count in 1...\(1 << 40 - 1)", column: column)
+                    throw p.error("expected a cycle count in 1...\(maxCycleCount)", column: column)
                 }
-                item = .idle(Int(literal.value.low64))
+                count = Int(literal.value.low64)
             }
+            item = mnemonic == "nop" ? .idle(count) : .reset(count)
         } else {
             guard let opcode = Opcode(mnemonic: mnemonic) else {
-                throw p.error("unknown mnemonic '\(mnemonic)': expected load, accum, read, swap or nop",
+                throw p.error("unknown mnemonic '\(mnemonic)': expected load, accum, read, swap, nop or reset",
                               column: mnemonicColumn)
             }
             p.skipSpace()
@@ -80,6 +84,7 @@ public enum TextFormat {
     public static func format(_ item: ProgramItem) -> String {
         switch item {
         case .idle(let n): return n == 1 ? "nop" : "nop \(n)"
+        case .reset(let n): return n == 1 ? "reset" : "reset \(n)"
         case .op(let inst):
             let head = "\(inst.opcode.mnemonic) \(inst.address)"
             return inst.hasData ? "\(head), \(inst.data)" : head

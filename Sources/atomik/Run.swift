@@ -1,5 +1,16 @@
 import ArgumentParser
+import AtomikCycle
 import AtomikProgram
+
+/// The engines that can execute a program.
+enum EngineKind: String, ExpressibleByArgument, CaseIterable {
+    /// The software core, the golden model.
+    case software
+    /// The cycle-level model of the hardware unit.
+    case cycle
+}
+
+extension Storage: ExpressibleByArgument {}
 
 extension Atomik {
     struct Run: ParsableCommand {
@@ -9,7 +20,8 @@ extension Atomik {
             Result lines are `INDEX MNEMONIC ADDR 0xVALUE`: the 0-based index of the \
             operation (idle cycles not counted), the mnemonic, the context address in \
             decimal and the value in lower-case hex padded to ceil(W/4) digits. \
-            With --final, `final ADDR 0xVALUE` follows for every non-zero state.
+            With --final, `final ADDR 0xVALUE` follows for every non-zero state. \
+            Every engine prints the same bytes for the same program.
             """
         )
 
@@ -18,12 +30,64 @@ extension Atomik {
 
         @OptionGroup var design: DesignOptions
 
+        @Option(help: "Engine: \(EngineKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+        var engine: EngineKind = .software
+
+        @Option(help: "Bank storage of the cycle engine: ff or sram.")
+        var storage: Storage = .ff
+
+        @Option(help: "Read latency of sram banks: 1 or 2.")
+        var readLatency: Int = 1
+
+        @Option(help: "Write the per-cycle trace to this file (cycle engine).")
+        var trace: String?
+
+        @Option(help: "Write a VCD waveform to this file (cycle engine).")
+        var vcd: String?
+
+        @Option(help: "Bank entries shown in the VCD (the first N contexts).")
+        var vcdContexts: Int = 64
+
         @Flag(help: "After the results, print the final non-zero state of every context.")
         var final = false
 
+        @Flag(help: "Print cycle and stall counts on standard error (cycle engine).")
+        var stats = false
+
+        var unitParameters: UnitParameters {
+            UnitParameters(width: design.width, contexts: design.contexts, storage: storage, readLatency: readLatency)
+        }
+
+        func validate() throws {
+            if engine == .software {
+                for (set, name) in [(trace != nil, "--trace"), (vcd != nil, "--vcd"), (stats, "--stats")] where set {
+                    throw ValidationError("\(name) needs a cycle-level engine (--engine cycle)")
+                }
+            } else {
+                do { try unitParameters.validate() } catch { throw ValidationError(error.description) }
+            }
+        }
+
         func run() throws {
             let source = try ProgramSource(path: program, options: design.programOptions)
-            _ = try SoftwareEngine.run(source, output: .standardOutput, final: final)
+            switch engine {
+            case .software:
+                _ = try SoftwareEngine.run(source, output: .standardOutput, final: final)
+            case .cycle:
+                let traceFile = try trace.map { try AtomicOutput(path: $0) }
+                let vcdFile = try vcd.map { try AtomicOutput(path: $0) }
+                let s = try CycleSimulator.run(
+                    unitParameters, source: source, output: .standardOutput, final: final,
+                    trace: traceFile.map { CycleTraceWriter($0.writer) },
+                    vcd: vcdFile.map { VCDWriter($0.writer, bankLimit: vcdContexts) })
+                try traceFile?.commit()
+                try vcdFile?.commit()
+                if stats {
+                    try ByteWriter.standardError.write(
+                        "cycles=\(s.cycles) stalls=\(s.stallCycles) operations=\(s.operations) results=\(s.results)\n")
+                    try ByteWriter.standardError.flush()
+                }
+            }
         }
     }
 }

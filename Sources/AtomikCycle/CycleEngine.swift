@@ -1,0 +1,94 @@
+import AtomikCore
+import AtomikISA
+import AtomikProgram
+
+/// Counts of one cycle-level run.
+public struct CycleStats: Hashable, Sendable {
+    /// Clock edges simulated, reset and drain included.
+    public var cycles = 0
+    /// Cycles in which an operation was presented but `op_ready_o` was low.
+    public var stallCycles = 0
+    public var operations = 0
+    public var results = 0
+    public init() {}
+}
+
+/// Drives a program through a unit, one clock edge per `tick`: presents each
+/// operation until the unit accepts it, turns idle items into idle cycles,
+/// lets the pipeline drain before a reset and at the end, and pairs every
+/// `result_valid_o` with the READ/SWAP it belongs to.
+///
+/// The run starts with one reset cycle, as hardware does after power-up.
+final class CycleEngine<Unit: CycleUnit> {
+    struct Pending {
+        var index: Int
+        var opcode: Opcode
+        var address: Int
+    }
+
+    let unit: Unit
+    let trace: CycleTraceWriter?
+    let vcd: VCDWriter?
+    let onResult: (OperationResult) throws -> Void
+    var pending: [Pending] = []
+    var stats = CycleStats()
+
+    init(unit: Unit, trace: CycleTraceWriter?, vcd: VCDWriter?,
+         onResult: @escaping (OperationResult) throws -> Void) throws {
+        self.unit = unit; self.trace = trace; self.vcd = vcd; self.onResult = onResult
+        pending.reserveCapacity(8)
+        try tick(.reset)
+    }
+
+    /// One cycle: read the outputs, collect a result, clock the edge, record it.
+    @discardableResult
+    func tick(_ inputs: UnitInputs<Unit.W>) throws -> UnitOutputs<Unit.W> {
+        let out = unit.outputs(rstN: inputs.rstN)
+        if out.resultValid {
+            guard !pending.isEmpty else { throw CycleError.unexpectedResult(cycle: stats.cycles) }
+            let p = pending.removeFirst()
+            try onResult(OperationResult(index: p.index, opcode: p.opcode, address: p.address, value: out.resultData.word))
+            stats.results += 1
+        }
+        unit.clock(inputs)
+        if let trace { try trace.record(cycle: stats.cycles, inputs: inputs, outputs: out, write: unit.lastWrite) }
+        if let vcd { try vcd.record(cycle: stats.cycles, inputs: inputs, outputs: out, unit: unit) }
+        stats.cycles += 1
+        return out
+    }
+
+    func execute(_ item: ProgramItem) throws {
+        switch item {
+        case .op(let inst):
+            let inputs = UnitInputs<Unit.W>(inst, data: Unit.W(truncating: inst.data))
+            while try !tick(inputs).opReady { stats.stallCycles += 1 }
+            if inst.opcode.producesResult {
+                pending.append(Pending(index: stats.operations, opcode: inst.opcode, address: inst.address))
+            }
+            stats.operations += 1
+        case .idle(let n):
+            for _ in 0..<n { try tick(.idle) }
+        case .reset(let n):
+            try drain()
+            for _ in 0..<n { try tick(.reset) }
+        }
+    }
+
+    /// Idle cycles until every accepted operation has finished and its result is out.
+    func drain() throws {
+        while unit.busy || !pending.isEmpty {
+            try tick(.idle)
+            if stats.cycles > 1 << 62 { break }
+        }
+    }
+}
+
+public enum CycleError: Error, CustomStringConvertible {
+    case unexpectedResult(cycle: Int)
+
+    public var description: String {
+        switch self {
+        case .unexpectedResult(let c): "cycle \(c): result_valid_o with no READ or SWAP outstanding (model bug)"
+        }
+    }
+}

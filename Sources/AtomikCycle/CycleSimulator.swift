@@ -1,0 +1,100 @@
+import AtomikCore
+import AtomikISA
+import AtomikProgram
+
+/// The cycle-level engine for one design point. It picks the unit's concrete
+/// type once (storage x word type: `UInt64` up to 64 bits, `Word` above), so
+/// each engine's cycle loop is compiled for its own type with no dynamic dispatch.
+public final class CycleSimulator {
+    enum Engine {
+        case ffNarrow(CycleEngine<FlipFlopUnit<UInt64>>)
+        case ffWide(CycleEngine<FlipFlopUnit<Word>>)
+        case sramNarrow(CycleEngine<SRAMUnit<UInt64>>)
+        case sramWide(CycleEngine<SRAMUnit<Word>>)
+    }
+
+    public let parameters: UnitParameters
+    private let engine: Engine
+
+    /// `onResult` receives every READ/SWAP result in program order.
+    public init(_ parameters: UnitParameters, trace: CycleTraceWriter? = nil, vcd: VCDWriter? = nil,
+                onResult: @escaping (OperationResult) throws -> Void) throws {
+        try parameters.validate()
+        self.parameters = parameters
+        try trace?.writeHeader(parameters)
+        try vcd?.writeHeader(parameters)
+        switch (parameters.storage, parameters.width <= 64) {
+        case (.ff, true):
+            engine = .ffNarrow(try CycleEngine(unit: FlipFlopUnit<UInt64>(parameters), trace: trace, vcd: vcd, onResult: onResult))
+        case (.ff, false):
+            engine = .ffWide(try CycleEngine(unit: FlipFlopUnit<Word>(parameters), trace: trace, vcd: vcd, onResult: onResult))
+        case (.sram, true):
+            engine = .sramNarrow(try CycleEngine(unit: SRAMUnit<UInt64>(parameters), trace: trace, vcd: vcd, onResult: onResult))
+        case (.sram, false):
+            engine = .sramWide(try CycleEngine(unit: SRAMUnit<Word>(parameters), trace: trace, vcd: vcd, onResult: onResult))
+        }
+    }
+
+    /// Runs one program item.
+    public func execute(_ item: ProgramItem) throws {
+        switch engine {
+        case .ffNarrow(let e): try e.execute(item)
+        case .ffWide(let e): try e.execute(item)
+        case .sramNarrow(let e): try e.execute(item)
+        case .sramWide(let e): try e.execute(item)
+        }
+    }
+
+    /// Runs a sequence of items.
+    public func execute(_ items: some Sequence<ProgramItem>) throws {
+        for item in items { try execute(item) }
+    }
+
+    /// Drains the pipeline; returns the run's counts.
+    public func finish() throws -> CycleStats {
+        switch engine {
+        case .ffNarrow(let e): try e.drain(); return e.stats
+        case .ffWide(let e): try e.drain(); return e.stats
+        case .sramNarrow(let e): try e.drain(); return e.stats
+        case .sramWide(let e): try e.drain(); return e.stats
+        }
+    }
+
+    /// The banks' state of every context whose state (reference ^ accumulator) is non-zero.
+    public func nonZeroStates() -> [(address: Int, state: Word)] {
+        func scan<U: CycleUnit>(_ u: U) -> [(address: Int, state: Word)] {
+            (0..<parameters.contexts).compactMap { c in
+                let (r, a) = u.bank(c)
+                let s = (r ^ a).word
+                return s.isZero ? nil : (c, s)
+            }
+        }
+        switch engine {
+        case .ffNarrow(let e): return scan(e.unit)
+        case .ffWide(let e): return scan(e.unit)
+        case .sramNarrow(let e): return scan(e.unit)
+        case .sramWide(let e): return scan(e.unit)
+        }
+    }
+
+    /// Runs `source` through the model, writing result lines (and the final
+    /// non-zero states) to `output` exactly as the software engine does.
+    public static func run(_ parameters: UnitParameters, source: ProgramSource, output: ByteWriter, final: Bool,
+                           trace: CycleTraceWriter? = nil, vcd: VCDWriter? = nil) throws -> CycleStats {
+        let width = parameters.width
+        let sim = try CycleSimulator(parameters, trace: trace, vcd: vcd) { r in
+            try output.write { ResultFormat.append(r, width: width, to: &$0) }
+        }
+        while let item = try source.next() { try sim.execute(item) }
+        let stats = try sim.finish()
+        if final {
+            for (addr, state) in sim.nonZeroStates() {
+                try output.write { ResultFormat.appendFinal(address: addr, state: state, width: width, to: &$0) }
+            }
+        }
+        try output.flush()
+        try trace?.flush()
+        try vcd?.finish(cycle: stats.cycles)
+        return stats
+    }
+}

@@ -1,0 +1,97 @@
+import AtomikCore
+import AtomikISA
+
+/// STORAGE = ff: both banks in flip-flops with combinational read. The
+/// operation sampled at an edge takes effect at that edge, and a READ/SWAP
+/// result is in `result_data_q` in the next cycle. With one context this is,
+/// cycle for cycle, ATOMiK Core v2 (`result_data_o` = `data_out`,
+/// `done_o` = `data_valid`).
+///
+/// Registers (RTL names): `ref_q[C]`, `acc_q[C]`, `result_data_q`,
+/// `result_valid_q`, `done_q`.
+public final class FlipFlopUnit<W: ContextWord>: CycleUnit {
+    public let parameters: UnitParameters
+    let mask: W
+    var ref_q: UnsafeMutablePointer<W>
+    var acc_q: UnsafeMutablePointer<W>
+    var result_data_q: W = .zero
+    var result_valid_q = false
+    var done_q = false
+    public private(set) var lastWrite = BankWrite<W>()
+
+    public init(_ parameters: UnitParameters) throws {
+        try parameters.validate()
+        precondition(parameters.width <= W.capacity)
+        self.parameters = parameters
+        mask = W.mask(width: parameters.width)
+        ref_q = .allocate(capacity: parameters.contexts)
+        ref_q.initialize(repeating: .zero, count: parameters.contexts)
+        acc_q = .allocate(capacity: parameters.contexts)
+        acc_q.initialize(repeating: .zero, count: parameters.contexts)
+    }
+
+    deinit {
+        ref_q.deinitialize(count: parameters.contexts); ref_q.deallocate()
+        acc_q.deinitialize(count: parameters.contexts); acc_q.deallocate()
+    }
+
+    public func outputs(rstN: Bool) -> UnitOutputs<W> {
+        guard rstN else { return UnitOutputs(opReady: true, done: false, resultValid: false, resultData: .zero) }
+        return UnitOutputs(opReady: true, done: done_q, resultValid: result_valid_q, resultData: result_data_q)
+    }
+
+    public var busy: Bool { false }
+
+    public func clock(_ i: UnitInputs<W>) {
+        lastWrite = BankWrite()
+        guard i.rstN else {
+            ref_q.update(repeating: .zero, count: parameters.contexts)
+            acc_q.update(repeating: .zero, count: parameters.contexts)
+            result_data_q = .zero; result_valid_q = false; done_q = false
+            return
+        }
+        done_q = i.opValid
+        result_valid_q = false
+        guard i.opValid else { return }
+        let a = i.opAddr
+        let data = i.opData & mask
+        let current = ref_q[a] ^ acc_q[a]
+        switch i.opCode {
+        case .load:
+            ref_q[a] = data; acc_q[a] = .zero
+            record(a, reference: data, accumulator: .zero)
+        case .accum:
+            acc_q[a] = acc_q[a] ^ data
+            record(a, reference: nil, accumulator: acc_q[a])
+        case .read:
+            result_data_q = current; result_valid_q = true
+        case .swap:
+            let newRef = i.opKeep ? current : data
+            ref_q[a] = newRef; acc_q[a] = .zero
+            result_data_q = current; result_valid_q = true
+            record(a, reference: newRef, accumulator: .zero)
+        }
+    }
+
+    func record(_ a: Int, reference: W?, accumulator: W) {
+        lastWrite.address = a
+        if let reference { lastWrite.writesReference = true; lastWrite.reference = reference }
+        lastWrite.writesAccumulator = true; lastWrite.accumulator = accumulator
+    }
+
+    public func bank(_ address: Int) -> (reference: W, accumulator: W) { (ref_q[address], acc_q[address]) }
+
+    public func registers(bankLimit: Int) -> [(name: String, bits: Int, value: Word)] {
+        let w = parameters.width
+        var regs: [(String, Int, Word)] = [
+            ("done_q", 1, Word(done_q ? 1 : 0)),
+            ("result_valid_q", 1, Word(result_valid_q ? 1 : 0)),
+            ("result_data_q", w, result_data_q.word),
+        ]
+        for c in 0..<min(parameters.contexts, bankLimit) {
+            regs.append(("ref_q(\(c))", w, ref_q[c].word))
+            regs.append(("acc_q(\(c))", w, acc_q[c].word))
+        }
+        return regs
+    }
+}

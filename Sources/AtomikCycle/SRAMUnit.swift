@@ -1,0 +1,178 @@
+import AtomikCore
+import AtomikISA
+
+/// STORAGE = sram: both banks in synchronous-read memories with one read and
+/// one write port (iCE40 `SB_RAM40_4K`, an ASIC two-port SRAM macro), read
+/// latency L = 1 or 2, read-before-write on a same-address collision, and no
+/// reset of their contents.
+///
+/// Every operation flows through the same pipeline: the edge that accepts it
+/// also presents its address to both memories; L edges later the read data is
+/// there, the execute stage computes the new reference and accumulator and the
+/// result, and that edge writes the banks and loads the result register. So a
+/// READ/SWAP result appears L+1 cycles after the op, against 1 cycle for `ff`.
+///
+/// Hazards: an operation that reads a context written by one of the L
+/// operations ahead of it sees stale memory data. The last L writes are kept in
+/// forwarding registers (`fw1_*`: the last edge, `fw2_*`: the one before) and
+/// override the memory data on an address match, newest first, so
+/// back-to-back operations on one context never stall.
+///
+/// Reset: the memories cannot be cleared at once, so after `rst_ni` rises a
+/// sweep writes zero to every context, one per cycle, with `op_ready_o` low:
+/// CONTEXTS stall cycles after each reset.
+public final class SRAMUnit<W: ContextWord>: CycleUnit {
+    /// One pipeline stage's operation.
+    struct Stage {
+        var valid = false
+        var code = Opcode.load
+        var keep = false
+        var addr = 0
+        var data: W = .zero
+    }
+
+    /// One forwarding register: a context's reference and accumulator as written.
+    struct Forward {
+        var valid = false
+        var addr = 0
+        var ref: W = .zero
+        var acc: W = .zero
+    }
+
+    public let parameters: UnitParameters
+    let mask: W
+    let contexts: Int
+    let latency: Int
+    var ref_mem: UnsafeMutablePointer<W>
+    var acc_mem: UnsafeMutablePointer<W>
+    var ref_rdata_q: W = .zero, acc_rdata_q: W = .zero
+    var ref_rdata2_q: W = .zero, acc_rdata2_q: W = .zero
+    var rd = Stage()
+    var ex = Stage()
+    var fw1 = Forward()
+    var fw2 = Forward()
+    var clr_busy_q = false
+    var clr_addr_q = 0
+    var result_data_q: W = .zero
+    var result_valid_q = false
+    var done_q = false
+    public private(set) var lastWrite = BankWrite<W>()
+
+    public init(_ parameters: UnitParameters) throws {
+        try parameters.validate()
+        precondition(parameters.width <= W.capacity)
+        self.parameters = parameters
+        mask = W.mask(width: parameters.width)
+        contexts = parameters.contexts
+        latency = parameters.readLatency
+        ref_mem = .allocate(capacity: contexts)
+        ref_mem.initialize(repeating: .zero, count: contexts)
+        acc_mem = .allocate(capacity: contexts)
+        acc_mem.initialize(repeating: .zero, count: contexts)
+    }
+
+    deinit {
+        ref_mem.deinitialize(count: contexts); ref_mem.deallocate()
+        acc_mem.deinitialize(count: contexts); acc_mem.deallocate()
+    }
+
+    public func outputs(rstN: Bool) -> UnitOutputs<W> {
+        guard rstN else { return UnitOutputs(opReady: false, done: false, resultValid: false, resultData: .zero) }
+        return UnitOutputs(opReady: !clr_busy_q, done: done_q, resultValid: result_valid_q, resultData: result_data_q)
+    }
+
+    public var busy: Bool { rd.valid || ex.valid }
+
+    public func clock(_ i: UnitInputs<W>) {
+        lastWrite = BankWrite()
+        guard i.rstN else {
+            rd = Stage(); ex = Stage(); fw1 = Forward(); fw2 = Forward()
+            ref_rdata_q = .zero; acc_rdata_q = .zero; ref_rdata2_q = .zero; acc_rdata2_q = .zero
+            clr_busy_q = true; clr_addr_q = 0
+            result_data_q = .zero; result_valid_q = false; done_q = false
+            return
+        }
+        let accepted = i.opValid && !clr_busy_q
+        let incoming = Stage(valid: accepted, code: i.opCode, keep: i.opKeep, addr: i.opAddr, data: i.opData & mask)
+
+        // Memory read port: address from the op port, read before this edge's write.
+        let readRef = ref_mem[i.opAddr], readAcc = acc_mem[i.opAddr]
+
+        // Execute stage: memory data, overridden by the newest matching write.
+        var r = latency == 1 ? ref_rdata_q : ref_rdata2_q
+        var a = latency == 1 ? acc_rdata_q : acc_rdata2_q
+        if latency == 2 && fw2.valid && fw2.addr == ex.addr { r = fw2.ref; a = fw2.acc }
+        if fw1.valid && fw1.addr == ex.addr { r = fw1.ref; a = fw1.acc }
+
+        var nextFw1 = Forward()
+        var nextResultValid = false
+        var nextResultData = result_data_q
+        if clr_busy_q {
+            write(clr_addr_q, ref: .zero, acc: .zero, writesRef: true)
+            clr_busy_q = clr_addr_q != contexts - 1
+            clr_addr_q = clr_busy_q ? clr_addr_q + 1 : 0
+        } else if ex.valid {
+            let current = r ^ a
+            var newRef = r, newAcc = a
+            switch ex.code {
+            case .load: newRef = ex.data; newAcc = .zero
+            case .accum: newAcc = a ^ ex.data
+            case .read: nextResultValid = true; nextResultData = current
+            case .swap:
+                newRef = ex.keep ? current : ex.data; newAcc = .zero
+                nextResultValid = true; nextResultData = current
+            }
+            if ex.code != .read {
+                write(ex.addr, ref: newRef, acc: newAcc, writesRef: ex.code != .accum)
+                nextFw1 = Forward(valid: true, addr: ex.addr, ref: newRef, acc: newAcc)
+            }
+        }
+
+        // Commit: every register takes its next value at once.
+        ref_rdata2_q = ref_rdata_q; acc_rdata2_q = acc_rdata_q
+        ref_rdata_q = readRef; acc_rdata_q = readAcc
+        if latency == 1 { ex = incoming } else { ex = rd; rd = incoming }
+        fw2 = fw1; fw1 = nextFw1
+        result_valid_q = nextResultValid; result_data_q = nextResultData
+        done_q = accepted
+    }
+
+    func write(_ addr: Int, ref: W, acc: W, writesRef: Bool) {
+        if writesRef { ref_mem[addr] = ref }
+        acc_mem[addr] = acc
+        lastWrite.address = addr
+        lastWrite.writesReference = writesRef; lastWrite.reference = ref
+        lastWrite.writesAccumulator = true; lastWrite.accumulator = acc
+    }
+
+    public func bank(_ address: Int) -> (reference: W, accumulator: W) { (ref_mem[address], acc_mem[address]) }
+
+    public func registers(bankLimit: Int) -> [(name: String, bits: Int, value: Word)] {
+        let w = parameters.width, ab = parameters.addressBits
+        func bit(_ b: Bool) -> Word { Word(b ? 1 : 0) }
+        func stage(_ p: String, _ s: Stage) -> [(String, Int, Word)] {
+            [("\(p)_valid_q", 1, bit(s.valid)), ("\(p)_code_q", 2, Word(UInt64(s.code.rawValue))),
+             ("\(p)_keep_q", 1, bit(s.keep)), ("\(p)_addr_q", ab, Word(UInt64(s.addr))), ("\(p)_data_q", w, s.data.word)]
+        }
+        func forward(_ p: String, _ f: Forward) -> [(String, Int, Word)] {
+            [("\(p)_valid_q", 1, bit(f.valid)), ("\(p)_addr_q", ab, Word(UInt64(f.addr))),
+             ("\(p)_ref_q", w, f.ref.word), ("\(p)_acc_q", w, f.acc.word)]
+        }
+        var regs: [(String, Int, Word)] = [
+            ("done_q", 1, bit(done_q)), ("result_valid_q", 1, bit(result_valid_q)), ("result_data_q", w, result_data_q.word),
+            ("clr_busy_q", 1, bit(clr_busy_q)), ("clr_addr_q", ab, Word(UInt64(clr_addr_q))),
+            ("ref_rdata_q", w, ref_rdata_q.word), ("acc_rdata_q", w, acc_rdata_q.word),
+        ]
+        if latency == 2 {
+            regs += [("ref_rdata2_q", w, ref_rdata2_q.word), ("acc_rdata2_q", w, acc_rdata2_q.word)]
+            regs += stage("rd", rd)
+        }
+        regs += stage("ex", ex) + forward("fw1", fw1)
+        if latency == 2 { regs += forward("fw2", fw2) }
+        for c in 0..<min(contexts, bankLimit) {
+            regs.append(("ref_mem(\(c))", w, ref_mem[c].word))
+            regs.append(("acc_mem(\(c))", w, acc_mem[c].word))
+        }
+        return regs
+    }
+}

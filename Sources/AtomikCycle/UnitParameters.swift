@@ -1,0 +1,62 @@
+import AtomikCore
+import AtomikISA
+
+/// Where the reference and accumulator banks live.
+public enum Storage: String, CaseIterable, Sendable {
+    /// Flip-flops with combinational read: an operation takes effect at the
+    /// edge that samples it; READ/SWAP results are registered at that edge.
+    case ff
+    /// Synchronous-read memories (block RAM, SRAM macro): read-modify-write
+    /// through a pipeline with forwarding; a clear sweep after reset.
+    case sram
+}
+
+/// One design point of the ATOMiK unit. The legal range of every parameter is
+/// checked here and nowhere else; the RTL carries the same ranges.
+public struct UnitParameters: Hashable, Sendable, CustomStringConvertible {
+    public static let widthRange = 1...512
+    public static let contextsRange = 1...65536
+    public static let readLatencyRange = 1...2
+
+    public var width: Int
+    public var contexts: Int
+    public var storage: Storage
+    /// Cycles from read address to read data of the `sram` banks (ignored for `ff`).
+    public var readLatency: Int
+
+    public init(width: Int = 64, contexts: Int = 256, storage: Storage = .ff, readLatency: Int = 1) {
+        self.width = width; self.contexts = contexts; self.storage = storage; self.readLatency = readLatency
+    }
+
+    /// Throws a message naming the parameter and its legal range.
+    public func validate() throws(UnitParameterError) {
+        guard Self.widthRange.contains(width) else { throw .outOfRange("WIDTH", width, Self.widthRange) }
+        guard Self.contextsRange.contains(contexts) else { throw .outOfRange("CONTEXTS", contexts, Self.contextsRange) }
+        guard Self.readLatencyRange.contains(readLatency) else {
+            throw .outOfRange("READ_LATENCY", readLatency, Self.readLatencyRange)
+        }
+    }
+
+    /// Bits of the context address port: ceil(log2(CONTEXTS)), at least 1.
+    public var addressBits: Int { InstructionFormat.addressBits(contexts: contexts) }
+
+    /// Edges from the edge that accepts a READ/SWAP to the edge that loads
+    /// the result register: 0 for `ff`, the read latency for `sram`.
+    public var resultLatency: Int { storage == .ff ? 0 : readLatency }
+
+    public var description: String {
+        "WIDTH=\(width) CONTEXTS=\(contexts) STORAGE=\(storage.rawValue)"
+            + (storage == .sram ? " READ_LATENCY=\(readLatency)" : "")
+    }
+}
+
+public enum UnitParameterError: Error, Equatable, CustomStringConvertible {
+    case outOfRange(String, Int, ClosedRange<Int>)
+
+    public var description: String {
+        switch self {
+        case let .outOfRange(name, value, range):
+            "\(name) = \(value) is outside its legal range \(range.lowerBound)...\(range.upperBound)"
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import AtomikCore
+import AtomikISA
+import AtomikProgram
+
+/// A Value Change Dump of a cycle-level run, viewable in GTKWave. Scopes and
+/// signal names are the RTL's: `tb_atomik_unit.dut` holds the ports and every
+/// register of `atomik_unit` (bank entries as `ref_q(5)` / `ref_mem(5)`, for the
+/// first `bankLimit` contexts). One cycle is 10 ns: the clock rises at 10n,
+/// where the registers take the values of edge n-1, and falls at 10n+5.
+public final class VCDWriter {
+    let out: ByteWriter
+    public let bankLimit: Int
+    var ids: [String] = []
+    var last: [Word?] = []
+    var names: [(String, Int)] = []
+
+    public init(_ out: ByteWriter, bankLimit: Int = 64) {
+        self.out = out; self.bankLimit = bankLimit
+    }
+
+    static func code(_ n: Int) -> String {
+        var n = n, s = ""
+        repeat { s.unicodeScalars.append(Unicode.Scalar(UInt8(33 + n % 94))); n /= 94 } while n > 0
+        return s
+    }
+
+    func writeHeader(_ p: UnitParameters) throws {
+        try out.write("$comment atomik cycle model: \(p) $end\n$timescale 1ns $end\n")
+        try out.write("$scope module tb_atomik_unit $end\n$scope module dut $end\n")
+        // Ports first, then registers (known once the unit exists: see declare).
+    }
+
+    private func declare<U: CycleUnit>(_ unit: U) throws {
+        let w = unit.parameters.width, ab = unit.parameters.addressBits
+        names = [("clk_i", 1), ("rst_ni", 1), ("op_valid_i", 1), ("op_code_i", 2), ("op_keep_i", 1),
+                 ("op_addr_i", ab), ("op_data_i", w), ("op_ready_o", 1), ("done_o", 1),
+                 ("result_valid_o", 1), ("result_data_o", w)]
+        names += unit.registers(bankLimit: bankLimit).map { ($0.name, $0.bits) }
+        for (k, (name, bits)) in names.enumerated() {
+            ids.append(Self.code(k))
+            let range = bits > 1 ? " [\(bits - 1):0]" : ""
+            try out.write("$var \(name.hasSuffix("_q") || name.contains("(") ? "reg" : "wire") \(bits) \(ids[k]) \(name)\(range) $end\n")
+        }
+        try out.write("$upscope $end\n$upscope $end\n$enddefinitions $end\n")
+        last = Array(repeating: nil, count: names.count)
+    }
+
+    private func emit(_ k: Int, _ v: Word, into b: inout [UInt8]) {
+        if last[k] == v { return }
+        last[k] = v
+        if names[k].1 == 1 {
+            b.append(v.isZero ? 0x30 : 0x31)
+        } else {
+            b.append(UInt8(ascii: "b"))
+            let n = max(v.bitLength, 1)
+            for i in stride(from: n - 1, through: 0, by: -1) { b.append(v.bit(i) ? 0x31 : 0x30) }
+            b.append(0x20)
+        }
+        b.append(contentsOf: ids[k].utf8)
+        b.append(0x0A)
+    }
+
+    /// Registers after the last edge, shown at the next rising edge.
+    private var pendingRegisters: [Word] = []
+
+    func record<U: CycleUnit>(cycle: Int, inputs i: UnitInputs<U.W>, outputs o: UnitOutputs<U.W>, unit: U) throws {
+        if ids.isEmpty { try declare(unit) }
+        let ports: [Word] = [Word(1), Word(i.rstN ? 1 : 0), Word(i.opValid ? 1 : 0), Word(UInt64(i.opCode.rawValue)),
+                             Word(i.opKeep ? 1 : 0), Word(UInt64(i.opAddr)), i.opData.word,
+                             Word(o.opReady ? 1 : 0), Word(o.done ? 1 : 0), Word(o.resultValid ? 1 : 0), o.resultData.word]
+        try out.write { b in
+            b.append(contentsOf: "#\(cycle * 10)\n".utf8)
+            for (k, v) in ports.enumerated() { emit(k, v, into: &b) }
+            for (k, v) in pendingRegisters.enumerated() { emit(ports.count + k, v, into: &b) }
+            b.append(contentsOf: "#\(cycle * 10 + 5)\n".utf8)
+            emit(0, .zero, into: &b)
+        }
+        pendingRegisters = unit.registers(bankLimit: bankLimit).map(\.value)
+    }
+
+    func finish(cycle: Int) throws {
+        try out.write { b in
+            b.append(contentsOf: "#\(cycle * 10)\n".utf8)
+            emit(0, Word(1), into: &b)
+            for (k, v) in pendingRegisters.enumerated() { emit(11 + k, v, into: &b) }
+        }
+        try out.flush()
+    }
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# One-time set-up on a fresh Debian machine (run as root, or with sudo):
+# the simulators and FPGA tools, a Python venv with the reference package
+# atomik-core 0.4.0 in .venv/, and a release build of the tool.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+packages="iverilog verilator yosys nextpnr-ice40 fpga-icestorm python3-venv"
+missing=""
+for p in $packages; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+if [ -n "$missing" ]; then
+    echo "setup: installing Debian packages:$missing"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
+fi
+
+python=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+    echo "setup: creating .venv with atomik-core==0.4.0"
+    "$python" -m venv .venv
+fi
+.venv/bin/python -c "import atomik_core" 2>/dev/null || .venv/bin/pip install -q atomik-core==0.4.0
+
+echo "setup: building atomik (release)"
+swift build -c release --product atomik
+echo "setup: done; the tool is $(swift build -c release --show-bin-path)/atomik"
