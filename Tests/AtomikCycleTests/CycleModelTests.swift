@@ -1,0 +1,131 @@
+import AtomikCore
+import AtomikCycle
+import AtomikISA
+import AtomikProgram
+import AtomikStimulus
+import Foundation
+import Testing
+
+/// Runs items through the cycle model; returns its results, final states and counts.
+func runCycle(_ p: UnitParameters, _ items: [ProgramItem], trace: ByteWriter? = nil)
+    throws -> (results: [OperationResult], final: [(address: Int, state: Word)], stats: CycleStats) {
+    var results: [OperationResult] = []
+    let sim = try CycleSimulator(p, trace: trace.map { CycleTraceWriter($0) }) { results.append($0) }
+    try sim.execute(items)
+    let stats = try sim.finish()
+    try trace?.flush()
+    return (results, sim.nonZeroStates(), stats)
+}
+
+/// Runs items through the software core.
+func runSoftware(width: Int, contexts: Int, _ items: [ProgramItem])
+    throws -> (results: [OperationResult], final: [(address: Int, state: Word)]) {
+    let table = try AtomikTable<Word>(contexts: contexts, width: width)
+    let results = try SoftwareEngine.run(items, on: table)
+    return (results, table.nonZeroStates().map { ($0.address, $0.state) })
+}
+
+/// A random program with resets sprinkled in.
+func randomItems(width: Int, contexts: Int, count: Int, seed: UInt64) -> [ProgramItem] {
+    var rng = StimulusRandom(seed: seed, name: "resets")
+    var items: [ProgramItem] = []
+    for item in RandomProgram(width: width, contexts: contexts, count: count, seed: seed) {
+        if rng.below(400) == 0 { items.append(.reset(Int(rng.below(3)) + 1)) }
+        items.append(item)
+    }
+    return items
+}
+
+let designPoints: [UnitParameters] = {
+    var points: [UnitParameters] = []
+    for w in [1, 8, 64, 65, 512] {
+        for c in [1, 2, 16, 256] {
+            points.append(UnitParameters(width: w, contexts: c, storage: .ff))
+            for l in [1, 2] { points.append(UnitParameters(width: w, contexts: c, storage: .sram, readLatency: l)) }
+        }
+    }
+    return points
+}()
+
+@Suite struct CycleModelMatchesSoftwareCore {
+    @Test(arguments: designPoints)
+    func randomStreams(_ p: UnitParameters) throws {
+        let items = randomItems(width: p.width, contexts: p.contexts, count: 1500, seed: UInt64(p.width * 1000 + p.contexts))
+        let model = try runCycle(p, items)
+        let golden = try runSoftware(width: p.width, contexts: p.contexts, items)
+        #expect(model.results.count == golden.results.count)
+        if let k = zip(model.results, golden.results).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
+            Issue.record("\(p): result \(k) differs: model \(model.results[k]) vs core \(golden.results[k])")
+        }
+        #expect(model.final.map(\.address) == golden.final.map(\.address))
+        #expect(model.final.map(\.state) == golden.final.map(\.state))
+    }
+
+    /// Back-to-back operations on one context at every distance, for each latency.
+    @Test(arguments: [1, 2])
+    func hazardsAtEveryDistance(latency: Int) throws {
+        for distance in 0...3 {
+            var items: [ProgramItem] = [.op(.load(0, Word(0x10)))]
+            for d in [UInt64(1), 2, 4, 8] {
+                items.append(.op(.accum(0, Word(d))))
+                if distance > 0 { items.append(.idle(distance)) }
+                items.append(.op(.read(0)))
+                items.append(.op(.swap(0, Word(d << 8))))
+                items.append(.op(.swap(0)))
+            }
+            let p = UnitParameters(width: 16, contexts: 4, storage: .sram, readLatency: latency)
+            let model = try runCycle(p, items)
+            let golden = try runSoftware(width: 16, contexts: 4, items)
+            #expect(model.results == golden.results, "distance \(distance)")
+            #expect(model.stats.stallCycles == 4, "only the clear sweep stalls")
+        }
+    }
+}
+
+@Suite struct SRAMTiming {
+    /// One operation per cycle; the only stalls are the clear sweep after reset.
+    @Test(arguments: [1, 2])
+    func oneOperationPerCycle(latency: Int) throws {
+        let c = 16, n = 100
+        let items: [ProgramItem] = (0..<n).map { .op($0 % 2 == 0 ? .accum($0 % c, Word(UInt64($0))) : .read(($0 - 1) % c)) }
+        let p = UnitParameters(width: 8, contexts: c, storage: .sram, readLatency: latency)
+        let run = try runCycle(p, items)
+        #expect(run.stats.stallCycles == c)
+        // reset cycle + sweep + one cycle per op + L cycles to execute the last + 1 to see its result
+        #expect(run.stats.cycles == 1 + c + n + latency + 1)
+        #expect(run.results.count == n / 2)
+    }
+
+    @Test func resetInTheMiddleClearsEveryContext() throws {
+        let items: [ProgramItem] = [.op(.load(3, Word(7))), .op(.accum(3, Word(1))), .reset(2), .op(.read(3)),
+                                    .op(.load(1, Word(5))), .op(.read(1))]
+        for p in [UnitParameters(width: 8, contexts: 4, storage: .ff),
+                  UnitParameters(width: 8, contexts: 4, storage: .sram, readLatency: 2)] {
+            let run = try runCycle(p, items)
+            #expect(run.results.map(\.value) == [Word(0), Word(5)])
+            #expect(run.final.map(\.address) == [1])
+        }
+    }
+}
+
+@Suite struct Parameters {
+    @Test func illegalParametersAreRejected() {
+        #expect(throws: UnitParameterError.outOfRange("WIDTH", 0, UnitParameters.widthRange)) {
+            try UnitParameters(width: 0).validate()
+        }
+        #expect(throws: UnitParameterError.outOfRange("CONTEXTS", 65537, UnitParameters.contextsRange)) {
+            try UnitParameters(contexts: 65537).validate()
+        }
+        #expect(throws: UnitParameterError.outOfRange("READ_LATENCY", 3, UnitParameters.readLatencyRange)) {
+            try UnitParameters(storage: .sram, readLatency: 3).validate()
+        }
+    }
+
+    @Test func addressBits() {
+        #expect(UnitParameters(contexts: 1).addressBits == 1)
+        #expect(UnitParameters(contexts: 2).addressBits == 1)
+        #expect(UnitParameters(contexts: 3).addressBits == 2)
+        #expect(UnitParameters(contexts: 256).addressBits == 8)
+        #expect(UnitParameters(contexts: 65536).addressBits == 16)
+    }
+}
