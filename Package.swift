@@ -1,6 +1,11 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// The cycle loop and the core's hot paths keep their memory safety by
+/// construction (single-threaded, no overlapping accesses), so release builds
+/// drop the dynamic exclusivity checks that otherwise cost more than a cycle.
+let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "AtomikSim",
     products: [
@@ -13,13 +18,13 @@ let package = Package(
     ],
     targets: [
         // The golden model: delta-state algebra, standard library only.
-        .target(name: "AtomikCore"),
+        .target(name: "AtomikCore", swiftSettings: hotPath),
         // The instruction set: opcodes, SWAP-keep, instruction-word fields.
         .target(name: "AtomikISA", dependencies: ["AtomikCore"]),
         // Programs: text and binary formats, streaming readers, the software engine.
-        .target(name: "AtomikProgram", dependencies: ["AtomikCore", "AtomikISA"]),
+        .target(name: "AtomikProgram", dependencies: ["AtomikCore", "AtomikISA"], swiftSettings: hotPath),
         // The cycle-level model of the hardware unit, register by register.
-        .target(name: "AtomikCycle", dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram"]),
+        .target(name: "AtomikCycle", dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram"], swiftSettings: hotPath),
         // Seedable, portable random stimulus.
         .target(name: "AtomikStimulus", dependencies: ["AtomikCore", "AtomikISA"]),
         // The seed articles' programs, runnable.

@@ -1,10 +1,12 @@
 // atomik-bench: benchmarks that print figures (no pass/fail).
 //
 //   swift run -c release atomik-bench core [--ops N] [--python PATH]
-//
-// Runs the same N-operation streams through the Swift software core and, in
-// the same run, through atomik-core 0.4.0 (scripts/atomik_reference.py bench),
-// and prints ops/s of each and the ratio.
+//       the same N-operation streams through the Swift software core and, in
+//       the same run, through atomik-core 0.4.0 (scripts/atomik_reference.py
+//       bench): ops/s of each and the ratio (default N = 10^6).
+//   swift run -c release atomik-bench cycle [--ops N]
+//       cycles/s of the cycle model for each storage at W=64, C=256, beside the
+//       software core on the same stream (default N = 10^7).
 
 import AtomikCore
 import AtomikISA
@@ -14,14 +16,14 @@ import Foundation
 
 struct Arguments {
     var command = "core"
-    var ops = 1_000_000
+    var ops: Int?
     var python: String?
 
     init(_ args: [String]) {
         var it = args.dropFirst().makeIterator()
         while let a = it.next() {
             switch a {
-            case "--ops": ops = Int(it.next() ?? "") ?? ops
+            case "--ops": ops = Int(it.next() ?? "")
             case "--python": python = it.next()
             default: command = a
             }
@@ -31,8 +33,9 @@ struct Arguments {
 
 let args = Arguments(CommandLine.arguments)
 switch args.command {
-case "core": CoreBenchmark.run(ops: args.ops, python: args.python)
+case "core": CoreBenchmark.run(ops: args.ops ?? 1_000_000, python: args.python)
+case "cycle": CycleBenchmark.run(cycles: args.ops ?? 10_000_000)
 default:
-    FileHandle.standardError.write("unknown benchmark '\(args.command)': expected core\n".data(using: .utf8)!)
+    FileHandle.standardError.write("unknown benchmark '\(args.command)': expected core or cycle\n".data(using: .utf8)!)
     exit(2)
 }

@@ -26,17 +26,39 @@ final class CycleEngine<Unit: CycleUnit> {
         var address: Int
     }
 
+    /// READ/SWAP operations accepted whose results are not out yet, oldest
+    /// first: a ring of fixed size, since at most L+1 are in flight.
+    struct PendingQueue {
+        private var slots = [Pending](repeating: Pending(index: 0, opcode: .read, address: 0), count: 8)
+        private var head = 0
+        private(set) var count = 0
+
+        var isEmpty: Bool { count == 0 }
+
+        mutating func append(_ p: Pending) {
+            precondition(count < slots.count, "more results in flight than the pipeline holds")
+            slots[(head + count) & 7] = p
+            count += 1
+        }
+
+        mutating func removeFirst() -> Pending {
+            let p = slots[head]
+            head = (head + 1) & 7
+            count -= 1
+            return p
+        }
+    }
+
     let unit: Unit
     let trace: CycleTraceWriter?
     let vcd: VCDWriter?
     let onResult: (OperationResult) throws -> Void
-    var pending: [Pending] = []
+    var pending = PendingQueue()
     var stats = CycleStats()
 
     init(unit: Unit, trace: CycleTraceWriter?, vcd: VCDWriter?,
          onResult: @escaping (OperationResult) throws -> Void) throws {
         self.unit = unit; self.trace = trace; self.vcd = vcd; self.onResult = onResult
-        pending.reserveCapacity(8)
         try tick(.reset)
     }
 

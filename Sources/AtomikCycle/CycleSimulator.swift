@@ -45,8 +45,8 @@ public final class CycleSimulator {
         }
     }
 
-    /// Runs a sequence of items.
-    public func execute(_ items: some Sequence<ProgramItem>) throws {
+    /// Runs a batch of items.
+    public func execute(_ items: [ProgramItem]) throws {
         for item in items { try execute(item) }
     }
 
