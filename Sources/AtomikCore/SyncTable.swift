@@ -12,10 +12,13 @@ public final class SyncTable: @unchecked Sendable {
         table = try AtomikTable<UInt64>(contexts: contexts, width: width)
     }
 
-    /// Writes `value` at `addr`; returns the message to broadcast, nil when nothing changed.
-    public func put(addr: Int, value: UInt64) throws -> DeltaMessage? {
-        let delta = try table.read(addr) ^ (value & UInt64.mask(width: table.width))
-        guard delta != 0 else { return nil }
+    /// Writes `value` at `addr` and returns the message for the peers, with the
+    /// delta `current ^ value` as atomik-core computes it (unmasked). When
+    /// nothing changes the delta is 0, the sequence number does not advance and
+    /// there is nothing to send.
+    public func put(addr: Int, value: UInt64) throws -> DeltaMessage {
+        let delta = try table.read(addr) ^ value
+        guard delta != 0 else { return DeltaMessage(addr: UInt32(addr), delta: 0, seq: seq) }
         try table.accum(addr, delta)
         seq &+= 1
         return DeltaMessage(addr: UInt32(addr), delta: delta, seq: seq)

@@ -29,25 +29,39 @@ final class CycleEngine<Unit: CycleUnit> {
     /// READ/SWAP operations accepted whose results are not out yet, oldest
     /// first: a ring of fixed size, since at most L+1 are in flight.
     struct PendingQueue {
-        private var slots = [Pending](repeating: Pending(index: 0, opcode: .read, address: 0), count: 8)
+        private let slots: UnsafeMutablePointer<Pending>
         private var head = 0
         private(set) var count = 0
 
+        init() {
+            slots = .allocate(capacity: 8)
+            slots.initialize(repeating: Pending(index: 0, opcode: .read, address: 0), count: 8)
+        }
+
+        func deallocate() { slots.deallocate() }
+
         var isEmpty: Bool { count == 0 }
 
-        mutating func append(_ p: Pending) {
-            precondition(count < slots.count, "more results in flight than the pipeline holds")
+        /// Appends `p` when `when` holds (stored either way: no branch).
+        mutating func append(_ p: Pending, when: Bool) {
             slots[(head + count) & 7] = p
-            count += 1
+            count += when ? 1 : 0
         }
 
-        mutating func removeFirst() -> Pending {
-            let p = slots[head]
-            head = (head + 1) & 7
-            count -= 1
-            return p
+        var first: Pending { slots[head] }
+
+        /// Drops the oldest entry when `when` holds.
+        mutating func dropFirst(when: Bool) {
+            head = (head + (when ? 1 : 0)) & 7
+            count -= when ? 1 : 0
         }
     }
+
+    /// Results collected in the cycle loop and handed to `onResult` in batches,
+    /// so that the loop stores every cycle's candidate without a branch.
+    let resultSlots: UnsafeMutablePointer<(Pending, Unit.W)>
+    var resultCount = 0
+    static var resultBatch: Int { 256 }
 
     let unit: Unit
     let trace: CycleTraceWriter?
@@ -59,19 +73,27 @@ final class CycleEngine<Unit: CycleUnit> {
     init(unit: Unit, trace: CycleTraceWriter?, vcd: VCDWriter?,
          onResult: @escaping (OperationResult) throws -> Void) throws {
         self.unit = unit; self.trace = trace; self.vcd = vcd; self.onResult = onResult
+        resultSlots = .allocate(capacity: Self.resultBatch)
+        resultSlots.initialize(repeating: (Pending(index: 0, opcode: .read, address: 0), .zero), count: Self.resultBatch)
         try tick(.reset)
+    }
+
+    deinit {
+        resultSlots.deinitialize(count: Self.resultBatch)
+        resultSlots.deallocate()
+        pending.deallocate()
     }
 
     /// One cycle: read the outputs, collect a result, clock the edge, record it.
     @discardableResult
     func tick(_ inputs: UnitInputs<Unit.W>) throws -> UnitOutputs<Unit.W> {
         let out = unit.outputs(rstN: inputs.rstN)
-        if out.resultValid {
-            guard !pending.isEmpty else { throw CycleError.unexpectedResult(cycle: stats.cycles) }
-            let p = pending.removeFirst()
-            try onResult(OperationResult(index: p.index, opcode: p.opcode, address: p.address, value: out.resultData.word))
-            stats.results += 1
-        }
+        let valid = out.resultValid
+        if valid && pending.isEmpty { throw CycleError.unexpectedResult(cycle: stats.cycles) }
+        resultSlots[resultCount] = (pending.first, out.resultData)
+        resultCount += valid ? 1 : 0
+        pending.dropFirst(when: valid)
+        if resultCount == Self.resultBatch { try deliverResults() }
         unit.clock(inputs)
         if let trace { try trace.record(cycle: stats.cycles, inputs: inputs, outputs: out, write: unit.lastWrite) }
         if let vcd { try vcd.record(cycle: stats.cycles, inputs: inputs, outputs: out, unit: unit) }
@@ -84,9 +106,8 @@ final class CycleEngine<Unit: CycleUnit> {
         case .op(let inst):
             let inputs = UnitInputs<Unit.W>(inst, data: Unit.W(truncating: inst.data))
             while try !tick(inputs).opReady { stats.stallCycles += 1 }
-            if inst.opcode.producesResult {
-                pending.append(Pending(index: stats.operations, opcode: inst.opcode, address: inst.address))
-            }
+            pending.append(Pending(index: stats.operations, opcode: inst.opcode, address: inst.address),
+                           when: inst.opcode.producesResult)
             stats.operations += 1
         case .idle(let n):
             for _ in 0..<n { try tick(.idle) }
@@ -96,12 +117,20 @@ final class CycleEngine<Unit: CycleUnit> {
         }
     }
 
-    /// Idle cycles until every accepted operation has finished and its result is out.
+    /// Idle cycles until every accepted operation has finished and its result
+    /// is out; then every collected result is delivered.
     func drain() throws {
-        while unit.busy || !pending.isEmpty {
-            try tick(.idle)
-            if stats.cycles > 1 << 62 { break }
+        while unit.busy || !pending.isEmpty { try tick(.idle) }
+        try deliverResults()
+    }
+
+    func deliverResults() throws {
+        for k in 0..<resultCount {
+            let (p, value) = resultSlots[k]
+            try onResult(OperationResult(index: p.index, opcode: p.opcode, address: p.address, value: value.word))
         }
+        stats.results += resultCount
+        resultCount = 0
     }
 }
 

@@ -35,7 +35,8 @@ public final class CycleSimulator {
         }
     }
 
-    /// Runs one program item.
+    /// Runs one program item. Results reach `onResult` in batches, in program
+    /// order; all of them by the time `finish` returns.
     public func execute(_ item: ProgramItem) throws {
         switch engine {
         case .ffNarrow(let e): try e.execute(item)
@@ -45,9 +46,14 @@ public final class CycleSimulator {
         }
     }
 
-    /// Runs a batch of items.
+    /// Runs a batch of items (the engine is picked once for the whole batch).
     public func execute(_ items: [ProgramItem]) throws {
-        for item in items { try execute(item) }
+        switch engine {
+        case .ffNarrow(let e): for item in items { try e.execute(item) }
+        case .ffWide(let e): for item in items { try e.execute(item) }
+        case .sramNarrow(let e): for item in items { try e.execute(item) }
+        case .sramWide(let e): for item in items { try e.execute(item) }
+        }
     }
 
     /// Drains the pipeline; returns the run's counts.

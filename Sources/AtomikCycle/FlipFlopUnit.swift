@@ -42,41 +42,36 @@ public final class FlipFlopUnit<W: ContextWord>: CycleUnit {
 
     public var busy: Bool { false }
 
+    /// The decoder is written as selects rather than branches on the opcode:
+    /// a random operation mix would otherwise mispredict on most cycles.
     public func clock(_ i: UnitInputs<W>) {
-        lastWrite = BankWrite()
         guard i.rstN else {
             ref_q.update(repeating: .zero, count: parameters.contexts)
             acc_q.update(repeating: .zero, count: parameters.contexts)
             result_data_q = .zero; result_valid_q = false; done_q = false
+            lastWrite = BankWrite()
             return
         }
-        done_q = i.opValid
-        result_valid_q = false
-        guard i.opValid else { return }
         let a = i.opAddr
         let data = i.opData & mask
-        let current = ref_q[a] ^ acc_q[a]
-        switch i.opCode {
-        case .load:
-            ref_q[a] = data; acc_q[a] = .zero
-            record(a, reference: data, accumulator: .zero)
-        case .accum:
-            acc_q[a] = acc_q[a] ^ data
-            record(a, reference: nil, accumulator: acc_q[a])
-        case .read:
-            result_data_q = current; result_valid_q = true
-        case .swap:
-            let newRef = i.opKeep ? current : data
-            ref_q[a] = newRef; acc_q[a] = .zero
-            result_data_q = current; result_valid_q = true
-            record(a, reference: newRef, accumulator: .zero)
-        }
-    }
-
-    func record(_ a: Int, reference: W?, accumulator: W) {
+        let ref = ref_q[a], acc = acc_q[a]
+        let current = ref ^ acc
+        let code = i.opCode
+        let isAccum = code == .accum, isRead = code == .read
+        // LOAD: ref = data, acc = 0. ACCUM: acc ^= data. SWAP: ref = keep ? state : data, acc = 0.
+        let writesRef = i.opValid && (code == .load || code == .swap)
+        let writesAcc = i.opValid && !isRead
+        let newRef = code == .swap && i.opKeep ? current : data
+        let newAcc = isAccum ? acc ^ data : W.zero
+        ref_q[a] = writesRef ? newRef : ref
+        acc_q[a] = writesAcc ? newAcc : acc
+        let result = i.opValid && (isRead || code == .swap)
+        result_data_q = result ? current : result_data_q
+        result_valid_q = result
+        done_q = i.opValid
         lastWrite.address = a
-        if let reference { lastWrite.writesReference = true; lastWrite.reference = reference }
-        lastWrite.writesAccumulator = true; lastWrite.accumulator = accumulator
+        lastWrite.writesReference = writesRef; lastWrite.reference = newRef
+        lastWrite.writesAccumulator = writesAcc; lastWrite.accumulator = newAcc
     }
 
     public func bank(_ address: Int) -> (reference: W, accumulator: W) { (ref_q[address], acc_q[address]) }

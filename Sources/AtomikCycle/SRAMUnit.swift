@@ -84,8 +84,8 @@ public final class SRAMUnit<W: ContextWord>: CycleUnit {
     public var busy: Bool { rd.valid || ex.valid }
 
     public func clock(_ i: UnitInputs<W>) {
-        lastWrite = BankWrite()
         guard i.rstN else {
+            lastWrite = BankWrite()
             rd = Stage(); ex = Stage(); fw1 = Forward(); fw2 = Forward()
             ref_rdata_q = .zero; acc_rdata_q = .zero; ref_rdata2_q = .zero; acc_rdata2_q = .zero
             clr_busy_q = true; clr_addr_q = 0
@@ -104,28 +104,23 @@ public final class SRAMUnit<W: ContextWord>: CycleUnit {
         if latency == 2 && fw2.valid && fw2.addr == ex.addr { r = fw2.ref; a = fw2.acc }
         if fw1.valid && fw1.addr == ex.addr { r = fw1.ref; a = fw1.acc }
 
-        var nextFw1 = Forward()
-        var nextResultValid = false
-        var nextResultData = result_data_q
+        // Execute as selects rather than branches on the opcode (see FlipFlopUnit).
+        let current = r ^ a
+        let code = ex.code
+        let isAccum = code == .accum, isRead = code == .read, isSwap = code == .swap
+        let newRef = isAccum ? r : (isSwap && ex.keep ? current : ex.data)
+        let newAcc = isAccum ? a ^ ex.data : W.zero
+        let writes = ex.valid && !isRead
+        let result = ex.valid && (isRead || isSwap)
+        let nextResultValid = result
+        let nextResultData = result ? current : result_data_q
+        let nextFw1 = Forward(valid: writes, addr: ex.addr, ref: newRef, acc: newAcc)
         if clr_busy_q {
-            write(clr_addr_q, ref: .zero, acc: .zero, writesRef: true)
+            write(clr_addr_q, ref: .zero, acc: .zero, writesRef: true, writesAcc: true)
             clr_busy_q = clr_addr_q != contexts - 1
             clr_addr_q = clr_busy_q ? clr_addr_q + 1 : 0
-        } else if ex.valid {
-            let current = r ^ a
-            var newRef = r, newAcc = a
-            switch ex.code {
-            case .load: newRef = ex.data; newAcc = .zero
-            case .accum: newAcc = a ^ ex.data
-            case .read: nextResultValid = true; nextResultData = current
-            case .swap:
-                newRef = ex.keep ? current : ex.data; newAcc = .zero
-                nextResultValid = true; nextResultData = current
-            }
-            if ex.code != .read {
-                write(ex.addr, ref: newRef, acc: newAcc, writesRef: ex.code != .accum)
-                nextFw1 = Forward(valid: true, addr: ex.addr, ref: newRef, acc: newAcc)
-            }
+        } else {
+            write(ex.addr, ref: newRef, acc: newAcc, writesRef: writes && !isAccum, writesAcc: writes)
         }
 
         // Commit: every register takes its next value at once.
@@ -137,12 +132,13 @@ public final class SRAMUnit<W: ContextWord>: CycleUnit {
         done_q = accepted
     }
 
-    func write(_ addr: Int, ref: W, acc: W, writesRef: Bool) {
-        if writesRef { ref_mem[addr] = ref }
-        acc_mem[addr] = acc
+    /// The memories' write port (one write per edge, enables per bank).
+    func write(_ addr: Int, ref: W, acc: W, writesRef: Bool, writesAcc: Bool) {
+        ref_mem[addr] = writesRef ? ref : ref_mem[addr]
+        acc_mem[addr] = writesAcc ? acc : acc_mem[addr]
         lastWrite.address = addr
         lastWrite.writesReference = writesRef; lastWrite.reference = ref
-        lastWrite.writesAccumulator = true; lastWrite.accumulator = acc
+        lastWrite.writesAccumulator = writesAcc; lastWrite.accumulator = acc
     }
 
     public func bank(_ address: Int) -> (reference: W, accumulator: W) { (ref_mem[address], acc_mem[address]) }

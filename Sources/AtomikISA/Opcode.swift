@@ -22,7 +22,7 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
     }
 
     /// Whether the operation returns a value on the result port.
-    public var producesResult: Bool { self == .read || self == .swap }
+    @inlinable public var producesResult: Bool { rawValue & 0b10 != 0 }
 
     public init?(mnemonic: String) {
         guard let op = Opcode.allCases.first(where: { $0.mnemonic == mnemonic.lowercased() }) else { return nil }

@@ -61,6 +61,7 @@ public enum BinaryFormat {
             var v: UInt64 = 0
             for shift in stride(from: 0, to: 64, by: 7) {
                 let b = try byte(what)
+                if shift == 63 && b & 0x7E != 0 { throw fail("\(what) is longer than 64 bits") }
                 v |= UInt64(b & 0x7F) << UInt64(shift)
                 if b & 0x80 == 0 { return v }
             }
