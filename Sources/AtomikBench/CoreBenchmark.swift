@@ -93,7 +93,7 @@ enum CoreBenchmark {
         let script = FileManager.default.currentDirectoryPath + "/scripts/atomik_reference.py"
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [python, script, "bench", "--width", "\(width)", "--contexts", "\(contexts)", file.path]
+        p.arguments = [python, script, "bench", "--ops", "\(items.count)", file.path]
         let out = Pipe()
         p.standardOutput = out
         do { try p.run() } catch { return nil }
