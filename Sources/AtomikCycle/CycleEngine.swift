@@ -86,7 +86,7 @@ final class CycleEngine<Unit: CycleUnit> {
 
     /// One cycle: read the outputs, collect a result, clock the edge, record it.
     @discardableResult
-    func tick(_ inputs: UnitInputs<Unit.W>) throws -> UnitOutputs<Unit.W> {
+    @inline(__always) func tick(_ inputs: UnitInputs<Unit.W>) throws -> UnitOutputs<Unit.W> {
         let out = unit.outputs(rstN: inputs.rstN)
         let valid = out.resultValid
         if valid && pending.isEmpty { throw CycleError.unexpectedResult(cycle: stats.cycles) }

@@ -35,7 +35,7 @@ public final class FlipFlopUnit<W: ContextWord>: CycleUnit {
         acc_q.deinitialize(count: parameters.contexts); acc_q.deallocate()
     }
 
-    public func outputs(rstN: Bool) -> UnitOutputs<W> {
+    @inline(__always) public func outputs(rstN: Bool) -> UnitOutputs<W> {
         guard rstN else { return UnitOutputs(opReady: true, done: false, resultValid: false, resultData: .zero) }
         return UnitOutputs(opReady: true, done: done_q, resultValid: result_valid_q, resultData: result_data_q)
     }
@@ -44,7 +44,7 @@ public final class FlipFlopUnit<W: ContextWord>: CycleUnit {
 
     /// The decoder is written as selects rather than branches on the opcode:
     /// a random operation mix would otherwise mispredict on most cycles.
-    public func clock(_ i: UnitInputs<W>) {
+    @inline(__always) public func clock(_ i: UnitInputs<W>) {
         guard i.rstN else {
             ref_q.update(repeating: .zero, count: parameters.contexts)
             acc_q.update(repeating: .zero, count: parameters.contexts)

@@ -76,14 +76,14 @@ public final class SRAMUnit<W: ContextWord>: CycleUnit {
         acc_mem.deinitialize(count: contexts); acc_mem.deallocate()
     }
 
-    public func outputs(rstN: Bool) -> UnitOutputs<W> {
+    @inline(__always) public func outputs(rstN: Bool) -> UnitOutputs<W> {
         guard rstN else { return UnitOutputs(opReady: false, done: false, resultValid: false, resultData: .zero) }
         return UnitOutputs(opReady: !clr_busy_q, done: done_q, resultValid: result_valid_q, resultData: result_data_q)
     }
 
     public var busy: Bool { rd.valid || ex.valid }
 
-    public func clock(_ i: UnitInputs<W>) {
+    @inline(__always) public func clock(_ i: UnitInputs<W>) {
         guard i.rstN else {
             lastWrite = BankWrite()
             rd = Stage(); ex = Stage(); fw1 = Forward(); fw2 = Forward()
