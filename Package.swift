@@ -25,6 +25,8 @@ let package = Package(
         .target(name: "AtomikProgram", dependencies: ["AtomikCore", "AtomikISA"], swiftSettings: hotPath),
         // The cycle-level model of the hardware unit, register by register.
         .target(name: "AtomikCycle", dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram"], swiftSettings: hotPath),
+        // The RTL under Icarus Verilog and Verilator, driven from the cycle model.
+        .target(name: "AtomikRTL", dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle"]),
         // Seedable, portable random stimulus.
         .target(name: "AtomikStimulus", dependencies: ["AtomikCore", "AtomikISA"]),
         // The seed articles' programs, runnable.
@@ -32,7 +34,7 @@ let package = Package(
         .executableTarget(
             name: "atomik",
             dependencies: [
-                "AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikExamples",
+                "AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikExamples",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -49,6 +51,10 @@ let package = Package(
         .testTarget(
             name: "AtomikCycleTests",
             dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikStimulus"]
+        ),
+        .testTarget(
+            name: "AtomikRTLTests",
+            dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikStimulus"]
         ),
         .testTarget(name: "AtomikExamplesTests", dependencies: ["AtomikExamples"]),
     ]

@@ -122,7 +122,7 @@ module atomik_unit_sram #(
         end
     end
 
-    assign op_ready_o     = !clr_busy_q;
+    assign op_ready_o     = rst_ni && !clr_busy_q;
     assign done_o         = done_q;
     assign result_valid_o = result_valid_q;
     assign result_data_o  = result_data_q;

@@ -66,13 +66,16 @@ final class CycleEngine<Unit: CycleUnit> {
     let unit: Unit
     let trace: CycleTraceWriter?
     let vcd: VCDWriter?
+    let vectors: VectorWriter?
     let onResult: (OperationResult) throws -> Void
+    let dataMask: Unit.W
     var pending = PendingQueue()
     var stats = CycleStats()
 
-    init(unit: Unit, trace: CycleTraceWriter?, vcd: VCDWriter?,
+    init(unit: Unit, trace: CycleTraceWriter?, vcd: VCDWriter?, vectors: VectorWriter?,
          onResult: @escaping (OperationResult) throws -> Void) throws {
-        self.unit = unit; self.trace = trace; self.vcd = vcd; self.onResult = onResult
+        self.unit = unit; self.trace = trace; self.vcd = vcd; self.vectors = vectors; self.onResult = onResult
+        dataMask = Unit.W.mask(width: unit.parameters.width)
         resultSlots = .allocate(capacity: Self.resultBatch)
         resultSlots.initialize(repeating: (Pending(index: 0, opcode: .read, address: 0), .zero), count: Self.resultBatch)
         try tick(.reset)
@@ -97,6 +100,7 @@ final class CycleEngine<Unit: CycleUnit> {
         unit.clock(inputs)
         if let trace { try trace.record(cycle: stats.cycles, inputs: inputs, outputs: out, write: unit.lastWrite) }
         if let vcd { try vcd.record(cycle: stats.cycles, inputs: inputs, outputs: out, unit: unit) }
+        if let vectors { try vectors.record(inputs: inputs, outputs: out) }
         stats.cycles += 1
         return out
     }
@@ -104,7 +108,8 @@ final class CycleEngine<Unit: CycleUnit> {
     func execute(_ item: ProgramItem) throws {
         switch item {
         case .op(let inst):
-            let inputs = UnitInputs<Unit.W>(inst, data: Unit.W(truncating: inst.data))
+            // The data port is WIDTH bits wide: wider program values are cut at the port.
+            let inputs = UnitInputs<Unit.W>(inst, data: Unit.W(truncating: inst.data) & dataMask)
             while try !tick(inputs).opReady { stats.stallCycles += 1 }
             pending.append(Pending(index: stats.operations, opcode: inst.opcode, address: inst.address),
                            when: inst.opcode.producesResult)

@@ -18,20 +18,21 @@ public final class CycleSimulator {
 
     /// `onResult` receives every READ/SWAP result in program order.
     public init(_ parameters: UnitParameters, trace: CycleTraceWriter? = nil, vcd: VCDWriter? = nil,
-                onResult: @escaping (OperationResult) throws -> Void) throws {
+                vectors: VectorWriter? = nil, onResult: @escaping (OperationResult) throws -> Void) throws {
         try parameters.validate()
         self.parameters = parameters
         try trace?.writeHeader(parameters)
         try vcd?.writeHeader(parameters)
+        vectors?.start(parameters)
         switch (parameters.storage, parameters.width <= 64) {
         case (.ff, true):
-            engine = .ffNarrow(try CycleEngine(unit: FlipFlopUnit<UInt64>(parameters), trace: trace, vcd: vcd, onResult: onResult))
+            engine = .ffNarrow(try CycleEngine(unit: FlipFlopUnit<UInt64>(parameters), trace: trace, vcd: vcd, vectors: vectors, onResult: onResult))
         case (.ff, false):
-            engine = .ffWide(try CycleEngine(unit: FlipFlopUnit<Word>(parameters), trace: trace, vcd: vcd, onResult: onResult))
+            engine = .ffWide(try CycleEngine(unit: FlipFlopUnit<Word>(parameters), trace: trace, vcd: vcd, vectors: vectors, onResult: onResult))
         case (.sram, true):
-            engine = .sramNarrow(try CycleEngine(unit: SRAMUnit<UInt64>(parameters), trace: trace, vcd: vcd, onResult: onResult))
+            engine = .sramNarrow(try CycleEngine(unit: SRAMUnit<UInt64>(parameters), trace: trace, vcd: vcd, vectors: vectors, onResult: onResult))
         case (.sram, false):
-            engine = .sramWide(try CycleEngine(unit: SRAMUnit<Word>(parameters), trace: trace, vcd: vcd, onResult: onResult))
+            engine = .sramWide(try CycleEngine(unit: SRAMUnit<Word>(parameters), trace: trace, vcd: vcd, vectors: vectors, onResult: onResult))
         }
     }
 
@@ -86,9 +87,10 @@ public final class CycleSimulator {
     /// Runs `source` through the model, writing result lines (and the final
     /// non-zero states) to `output` exactly as the software engine does.
     public static func run(_ parameters: UnitParameters, source: ProgramSource, output: ByteWriter, final: Bool,
-                           trace: CycleTraceWriter? = nil, vcd: VCDWriter? = nil) throws -> CycleStats {
+                           trace: CycleTraceWriter? = nil, vcd: VCDWriter? = nil,
+                           vectors: VectorWriter? = nil) throws -> CycleStats {
         let width = parameters.width
-        let sim = try CycleSimulator(parameters, trace: trace, vcd: vcd) { r in
+        let sim = try CycleSimulator(parameters, trace: trace, vcd: vcd, vectors: vectors) { r in
             try output.write { ResultFormat.append(r, width: width, to: &$0) }
         }
         while let item = try source.next() { try sim.execute(item) }
@@ -101,6 +103,7 @@ public final class CycleSimulator {
         try output.flush()
         try trace?.flush()
         try vcd?.finish(cycle: stats.cycles)
+        try vectors?.flush()
         return stats
     }
 }

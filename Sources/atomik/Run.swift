@@ -1,6 +1,8 @@
 import ArgumentParser
 import AtomikCycle
+import AtomikISA
 import AtomikProgram
+import AtomikRTL
 
 /// The engines that can execute a program.
 enum EngineKind: String, ExpressibleByArgument, CaseIterable {
@@ -8,6 +10,10 @@ enum EngineKind: String, ExpressibleByArgument, CaseIterable {
     case software
     /// The cycle-level model of the hardware unit.
     case cycle
+    /// The RTL under Icarus Verilog.
+    case icarus
+    /// The RTL under Verilator.
+    case verilator
 }
 
 extension Storage: ExpressibleByArgument {}
@@ -59,11 +65,12 @@ extension Atomik {
         }
 
         func validate() throws {
-            if engine == .software {
+            if engine != .cycle {
                 for (set, name) in [(trace != nil, "--trace"), (vcd != nil, "--vcd"), (stats, "--stats")] where set {
-                    throw ValidationError("\(name) needs a cycle-level engine (--engine cycle)")
+                    throw ValidationError("\(name) needs the cycle-level engine (--engine cycle)")
                 }
-            } else {
+            }
+            if engine != .software {
                 do { try unitParameters.validate() } catch { throw ValidationError(error.description) }
             }
         }
@@ -86,6 +93,20 @@ extension Atomik {
                     try ByteWriter.standardError.write(
                         "cycles=\(s.cycles) stalls=\(s.stallCycles) operations=\(s.operations) results=\(s.results)\n")
                     try ByteWriter.standardError.flush()
+                }
+            case .icarus, .verilator:
+                let simulator = RTLSimulator(rawValue: engine.rawValue)!
+                var items: [ProgramItem] = []
+                while let item = try source.next() { items.append(item) }
+                let rtl = try simulator.run(unitParameters, items: items)
+                let out = ByteWriter.standardOutput
+                for r in rtl.results { try out.write { ResultFormat.append(r, width: design.width, to: &$0) } }
+                try out.flush()
+                if !rtl.resultCountMatches {
+                    throw RTLError("the RTL gave a different number of results than the program has READ/SWAP operations")
+                }
+                if rtl.mismatches != 0 {
+                    throw RTLError("the RTL's outputs differ from the cycle model's in \(rtl.mismatches) of \(rtl.cycles) cycles")
                 }
             }
         }

@@ -1,0 +1,168 @@
+import AtomikCore
+import AtomikCycle
+import AtomikISA
+import AtomikProgram
+import Foundation
+
+/// The RTL simulators that run `rtl/` through `testbench/`.
+public enum RTLSimulator: String, CaseIterable, Sendable {
+    case icarus
+    case verilator
+
+    /// The executable that must be on PATH, and the Debian package that has it.
+    public var tool: (command: String, package: String) {
+        switch self {
+        case .icarus: ("iverilog", "iverilog")
+        case .verilator: ("verilator", "verilator")
+        }
+    }
+}
+
+/// What went wrong running the RTL: each message says what to do.
+public struct RTLError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// One RTL run: the RTL's results (paired with the program's READ/SWAP
+/// operations in order), its trace, and the testbench's own check.
+public struct RTLRun {
+    /// The RTL's results, in order, paired with the program's READ/SWAP
+    /// operations; `resultCountMatches` is false when the RTL gave more or fewer.
+    public var results: [OperationResult]
+    public var resultCountMatches: Bool
+    public var cycles: Int
+    /// Cycles whose outputs differ from the cycle model's, as the testbench counted them.
+    public var mismatches: Int
+    /// The RTL's per-cycle trace and the model's, in the same format.
+    public var rtlTrace: String
+    public var modelTrace: String
+}
+
+extension RTLSimulator {
+    /// Runs `items` on the RTL at design point `p`: the cycle model turns the
+    /// program into per-cycle stimulus and expected outputs, the testbench
+    /// replays the stimulus on the RTL, checks the outputs and writes its trace,
+    /// and the RTL's READ/SWAP results are read back from that trace.
+    public func run(_ p: UnitParameters, items: some Sequence<ProgramItem>, timeout: Duration = .seconds(600))
+        throws -> RTLRun {
+        try p.validate()
+        let root = try Self.repositoryRoot()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-rtl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let stim = dir.appendingPathComponent("stimulus.hex").path
+        let exp = dir.appendingPathComponent("expected.hex").path
+        let modelTrace = dir.appendingPathComponent("model.trace").path
+        let rtlTrace = dir.appendingPathComponent("rtl.trace").path
+
+        // The model: stimulus, expected outputs, its trace and the results' owners.
+        var owners: [OperationResult] = []
+        let vectors = VectorWriter(stimulus: try ByteWriter(path: stim), expected: try ByteWriter(path: exp))
+        let traceWriter = CycleTraceWriter(try ByteWriter(path: modelTrace))
+        let sim = try CycleSimulator(p, trace: traceWriter, vectors: vectors) { owners.append($0) }
+        for item in items { try sim.execute(item) }
+        let stats = try sim.finish()
+        try vectors.flush()
+        try traceWriter.flush()
+
+        let depth = max(1024, 1 << (Int.bitWidth - (stats.cycles - 1).leadingZeroBitCount))
+        let output = try Self.runTestbench(
+            root: root, simulator: self, parameters: p, depth: depth,
+            plusargs: ["+vectors=\(stim)", "+cycles=\(stats.cycles)", "+trace=\(rtlTrace)", "+expected=\(exp)"],
+            timeout: timeout)
+        guard let finished = output.split(separator: "\n").last(where: { $0.hasPrefix("ATOMIK-TB FINISHED") }) else {
+            throw RTLError("the \(rawValue) testbench did not finish (no 'ATOMIK-TB FINISHED' line); it printed:\n\(output)")
+        }
+        let mismatches = finished.split(separator: " ").first { $0.hasPrefix("mismatches=") }
+            .flatMap { Int($0.dropFirst("mismatches=".count)) } ?? -1
+
+        let rtlText = try String(contentsOfFile: rtlTrace, encoding: .utf8)
+        var values: [Word] = []
+        for line in rtlText.split(separator: "\n") where !line.hasPrefix("#") {
+            let f = line.split(separator: " ")
+            guard f.count >= 11 else { throw RTLError("malformed RTL trace line: \(line)") }
+            if f[9] != "0" { values.append((try? Self.parseHex(f[10], line: String(line))) ?? .zero) }
+        }
+        let results = zip(owners, values).map { o, v in
+            OperationResult(index: o.index, opcode: o.opcode, address: o.address, value: v)
+        }
+        return RTLRun(results: results, resultCountMatches: values.count == owners.count,
+                      cycles: stats.cycles, mismatches: mismatches, rtlTrace: rtlText,
+                      modelTrace: try String(contentsOfFile: modelTrace, encoding: .utf8))
+    }
+
+    static func parseHex(_ s: Substring, line: String) throws -> Word {
+        var l = SIMD8<UInt64>(repeating: 0)
+        for (k, c) in s.reversed().enumerated() {
+            guard let d = c.hexDigitValue, k < 128 else { throw RTLError("bad hex '\(s)' in RTL trace line: \(line)") }
+            l[k >> 4] |= UInt64(d) << UInt64((k & 15) * 4)
+        }
+        return Word(limbs: l)
+    }
+
+    /// The checkout that holds `testbench/run.sh`: $ATOMIK_HOME, or the first
+    /// directory above the current one or above the executable that has it.
+    public static func repositoryRoot() throws -> URL {
+        var candidates: [URL] = []
+        if let home = ProcessInfo.processInfo.environment["ATOMIK_HOME"] { candidates.append(URL(fileURLWithPath: home)) }
+        for start in [FileManager.default.currentDirectoryPath, CommandLine.arguments[0]] {
+            var url = URL(fileURLWithPath: start).standardizedFileURL
+            for _ in 0..<12 {
+                candidates.append(url)
+                url.deleteLastPathComponent()
+            }
+        }
+        if let root = candidates.first(where: {
+            FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent("testbench/run.sh").path)
+        }) { return root }
+        throw RTLError("cannot find the ATOMiK Sim checkout (testbench/run.sh): run from inside it or set ATOMIK_HOME")
+    }
+
+    /// Runs testbench/run.sh, killing it after `timeout`; returns its standard output.
+    static func runTestbench(root: URL, simulator: RTLSimulator, parameters p: UnitParameters, depth: Int,
+                             plusargs: [String], timeout: Duration) throws -> String {
+        let (command, package) = simulator.tool
+        guard Self.onPath(command) else {
+            throw RTLError("\(command) is not installed: install it with 'apt-get install \(package)' (or run scripts/setup.sh)")
+        }
+        let process = Process()
+        process.executableURL = root.appendingPathComponent("testbench/run.sh")
+        process.arguments = [simulator.rawValue] + Self.parameterArguments(p, depth: depth) + ["--"] + plusargs
+        process.currentDirectoryURL = root
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-rtl-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: log) }
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            if ContinuousClock.now > deadline {
+                process.terminate()
+                process.waitUntilExit()
+                throw RTLError("the \(simulator.rawValue) run timed out after \(timeout) and was stopped")
+            }
+            usleep(2000)
+        }
+        try handle.close()
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        guard process.terminationStatus == 0 else {
+            throw RTLError("the \(simulator.rawValue) run failed (exit \(process.terminationStatus)):\n\(text)")
+        }
+        return text
+    }
+
+    /// The design point as testbench/run.sh parameters.
+    public static func parameterArguments(_ p: UnitParameters, depth: Int) -> [String] {
+        ["WIDTH=\(p.width)", "CONTEXTS=\(p.contexts)", "STORAGE=\(Storage.allCases.firstIndex(of: p.storage)!)",
+         "READ_LATENCY=\(p.storage == .sram ? p.readLatency : 1)", "DEPTH=\(depth)"]
+    }
+
+    static func onPath(_ command: String) -> Bool {
+        (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").contains {
+            FileManager.default.isExecutableFile(atPath: "\($0)/\(command)")
+        }
+    }
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Build (once per design point, cached) and run the testbench under one simulator.
+#
+#   testbench/run.sh icarus|verilator [PARAM=VALUE ...] -- +vectors=F +cycles=N +trace=F [+expected=F]
+#
+# PARAM is one of WIDTH CONTEXTS STORAGE READ_LATENCY DEPTH (tb_atomik_unit's
+# parameters); this script is the one place that maps them to each tool's flags.
+# Builds are cached in $ATOMIK_RTL_CACHE (default .build/rtl-cache), keyed by
+# the RTL and testbench sources, the parameters and the simulator's version.
+# `testbench/run.sh SIM [PARAM=VALUE ...] --build-only` builds and prints the
+# cached simulator's path. The run counts only if its output ends with
+# "ATOMIK-TB FINISHED".
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+die() { echo "testbench/run.sh: $*" >&2; exit 2; }
+[ $# -ge 1 ] || die "usage: testbench/run.sh icarus|verilator [PARAM=VALUE ...] -- PLUSARGS"
+sim=$1; shift
+params=()
+build_only=0
+while [ $# -gt 0 ]; do
+    case $1 in
+        --) shift; break ;;
+        --build-only) build_only=1; shift ;;
+        WIDTH=*|CONTEXTS=*|STORAGE=*|READ_LATENCY=*|DEPTH=*) params+=("$1"); shift ;;
+        *) die "unknown parameter '$1': expected WIDTH, CONTEXTS, STORAGE, READ_LATENCY or DEPTH=VALUE" ;;
+    esac
+done
+
+case $sim in
+    icarus) tool=iverilog; package=iverilog ;;
+    verilator) tool=verilator; package=verilator ;;
+    *) die "unknown simulator '$sim': expected icarus or verilator" ;;
+esac
+command -v "$tool" >/dev/null || die "$tool not found: install it with 'apt-get install $package' (or run scripts/setup.sh)"
+
+sources=$(cat rtl/files.f)
+version=$("$tool" -V 2>&1 || true)
+key=$( { for f in $sources rtl/atomik_isa.vh testbench/tb_atomik_unit.v testbench/tb_main.cpp; do cat "$f"; done
+         echo "${params[*]}"; echo "${version%%$'\n'*}"; } | sha256sum | cut -c1-16)
+cache=${ATOMIK_RTL_CACHE:-$root/.build/rtl-cache}/$sim-$key
+
+if [ ! -d "$cache" ]; then
+    mkdir -p "$(dirname "$cache")"
+    tmp=$(mktemp -d "$cache.tmp.XXXXXX")
+    trap 'rm -rf "$tmp"' EXIT
+    case $sim in
+        icarus)
+            flags=(); for p in "${params[@]}"; do flags+=("-Ptb_atomik_unit.$p"); done
+            iverilog -g2005 -Irtl -s tb_atomik_unit "${flags[@]}" -o "$tmp/sim" $sources testbench/tb_atomik_unit.v
+            ;;
+        verilator)
+            flags=(); for p in "${params[@]}"; do flags+=("-G$p"); done
+            verilator --cc --exe --build -j 2 -Wno-fatal -Wno-lint -Wno-style -O3 \
+                -MAKEFLAGS "OPT_FAST=-O3 OPT_SLOW=-O1 OPT_GLOBAL=-O3" \
+                --top-module tb_atomik_unit -Irtl "${flags[@]}" -Mdir "$tmp/obj" -o "$tmp/sim" \
+                $sources testbench/tb_atomik_unit.v "$root/testbench/tb_main.cpp" >"$tmp/build.log" 2>&1 \
+                || { cat "$tmp/build.log" >&2; die "verilator build failed"; }
+            rm -rf "$tmp/obj"
+            ;;
+    esac
+    mv "$tmp" "$cache" 2>/dev/null || rm -rf "$tmp"   # another run may have built it meanwhile
+    trap - EXIT
+fi
+
+if [ $build_only = 1 ]; then echo "$cache/sim"; exit 0; fi
+case $sim in
+    icarus) exec vvp -n "$cache/sim" "$@" ;;
+    verilator) exec "$cache/sim" "$@" ;;
+esac

@@ -1,0 +1,109 @@
+// The testbench of atomik_unit, for Icarus Verilog and Verilator alike:
+// delay-free and cycle-based (under Icarus only the clock below has a delay;
+// under Verilator testbench/tb_main.cpp toggles clk).
+//
+// Plusargs:
+//   +vectors=FILE   stimulus, $readmemh: one line per cycle, {rst_n, op_valid,
+//                   instruction word} with the word's fields as in atomik_isa.vh
+//   +cycles=N       number of cycles (lines) to run, at most DEPTH
+//   +trace=FILE     per-cycle trace, in the format of the Swift cycle model
+//   +expected=FILE  optional expected outputs, $readmemh: one line per cycle,
+//                   {op_ready, done, result_valid, result_data}; checked here
+// The run counts only if it prints the line
+//   ATOMIK-TB FINISHED cycles=N checked=K mismatches=M
+module tb_atomik_unit #(
+    parameter integer WIDTH        = 64,     // as atomik_unit
+    parameter integer CONTEXTS     = 256,    // as atomik_unit
+    parameter integer STORAGE      = 0,      // as atomik_unit
+    parameter integer READ_LATENCY = 1,      // as atomik_unit
+    parameter integer DEPTH        = 65536   // capacity of the vector memories, in cycles
+) (
+`ifdef VERILATOR
+    input wire clk
+`endif
+);
+`ifndef VERILATOR
+    reg clk = 1'b0;
+    always #5 clk = ~clk;
+`endif
+
+    localparam integer ADDR_BITS = CONTEXTS > 1 ? $clog2(CONTEXTS) : 1;
+`include "atomik_isa.vh"
+    localparam integer STIM_BITS = INSTR_BITS + 2;
+    localparam integer EXP_BITS  = WIDTH + 3;
+
+    reg [STIM_BITS-1:0] stim [0:DEPTH-1];
+    reg [EXP_BITS-1:0]  expected [0:DEPTH-1];
+    reg [8*1024-1:0]    vectors_file, expected_file, trace_file;
+    integer cycles, cycle, trace_fd, mismatches, checking;
+
+    wire [STIM_BITS-1:0] s        = stim[cycle];
+    wire                 rst_ni   = s[INSTR_BITS + 1];
+    wire                 op_valid = s[INSTR_BITS];
+    wire [1:0]           op_code  = s[FIELD_OPCODE_LSB +: OPCODE_BITS];
+    wire                 op_keep  = s[FIELD_KEEP_LSB];
+    wire [ADDR_BITS-1:0] op_addr  = s[FIELD_ADDR_LSB +: ADDR_BITS];
+    wire [WIDTH-1:0]     op_data  = s[FIELD_DATA_LSB +: WIDTH];
+    wire                 op_ready, done, result_valid;
+    wire [WIDTH-1:0]     result_data;
+
+    atomik_unit #(.WIDTH(WIDTH), .CONTEXTS(CONTEXTS), .STORAGE(STORAGE), .READ_LATENCY(READ_LATENCY)) dut (
+        .clk_i(clk), .rst_ni(rst_ni), .op_valid_i(op_valid), .op_code_i(op_code), .op_keep_i(op_keep),
+        .op_addr_i(op_addr), .op_data_i(op_data), .op_ready_o(op_ready), .done_o(done),
+        .result_valid_o(result_valid), .result_data_o(result_data)
+    );
+
+    initial begin
+        cycle = 0;
+        mismatches = 0;
+        if (!$value$plusargs("vectors=%s", vectors_file) || !$value$plusargs("cycles=%d", cycles)
+            || !$value$plusargs("trace=%s", trace_file)) begin
+            $display("ATOMIK-TB ERROR: usage: +vectors=FILE +cycles=N +trace=FILE [+expected=FILE]");
+            $finish;
+        end
+        if (cycles < 1 || cycles > DEPTH) begin
+            $display("ATOMIK-TB ERROR: +cycles=%0d outside 1..DEPTH (%0d)", cycles, DEPTH);
+            $finish;
+        end
+        $readmemh(vectors_file, stim, 0, cycles - 1);
+        checking = $value$plusargs("expected=%s", expected_file);
+        if (checking != 0) $readmemh(expected_file, expected, 0, cycles - 1);
+        trace_fd = $fopen(trace_file, "w");
+        if (trace_fd == 0) begin
+            $display("ATOMIK-TB ERROR: cannot write %0s", trace_file);
+            $finish;
+        end
+        if (STORAGE == STORAGE_SRAM)
+            $fwrite(trace_fd, "# atomik-trace 1 WIDTH=%0d CONTEXTS=%0d STORAGE=sram READ_LATENCY=%0d\n",
+                    WIDTH, CONTEXTS, READ_LATENCY);
+        else
+            $fwrite(trace_fd, "# atomik-trace 1 WIDTH=%0d CONTEXTS=%0d STORAGE=ff\n", WIDTH, CONTEXTS);
+        $fwrite(trace_fd, "# cycle rst_n op_valid op_code op_keep op_addr op_data op_ready done result_valid result_data writes\n");
+    end
+
+    // Line n: the inputs and outputs during cycle n and the bank writes of the
+    // edge that ends it, read before that edge's non-blocking updates.
+    always @(posedge clk) begin
+        if (cycle < cycles) begin
+            $fwrite(trace_fd, "%0d %h %h %h %h %h %h %h %h %h %h", cycle, rst_ni, op_valid, op_code, op_keep,
+                    op_addr, op_data, op_ready, done, result_valid, result_data);
+            if (!dut.wr_ref_en && !dut.wr_acc_en) $fwrite(trace_fd, " -");
+            if (dut.wr_ref_en) $fwrite(trace_fd, " ref[%h]=%h", dut.wr_addr, dut.wr_ref);
+            if (dut.wr_acc_en) $fwrite(trace_fd, " acc[%h]=%h", dut.wr_addr, dut.wr_acc);
+            $fwrite(trace_fd, "\n");
+            if (checking != 0 && {op_ready, done, result_valid, result_data} !== expected[cycle]) begin
+                mismatches = mismatches + 1;
+                if (mismatches <= 10)
+                    $display("ATOMIK-TB MISMATCH cycle %0d: expected ready,done,valid,data %h got %h", cycle,
+                             expected[cycle], {op_ready, done, result_valid, result_data});
+            end
+        end
+        if (cycle == cycles - 1) begin
+            $fclose(trace_fd);
+            $display("ATOMIK-TB FINISHED cycles=%0d checked=%0d mismatches=%0d", cycles,
+                     checking != 0 ? cycles : 0, mismatches);
+            $finish;
+        end
+        cycle <= cycle + 1;
+    end
+endmodule
