@@ -40,7 +40,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "atomik-bench",
-            dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikStimulus"],
+            dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikStimulus"],
             path: "Sources/AtomikBench"
         ),
         .testTarget(name: "AtomikCoreTests", dependencies: ["AtomikCore", "AtomikStimulus"]),

@@ -7,6 +7,9 @@
 //   swift run -c release atomik-bench cycle [--ops N]
 //       cycles/s of the cycle model for each storage at W=64, C=256, beside the
 //       software core on the same stream (default N = 10^7).
+//   swift run -c release atomik-bench rtl [--ops N]
+//       cycles/s of the RTL under Verilator and Icarus beside the cycle model,
+//       W=64 C=256 sram, and the cold and cached build times (default N = 10^6).
 
 import AtomikCore
 import AtomikISA
@@ -35,7 +38,8 @@ let args = Arguments(CommandLine.arguments)
 switch args.command {
 case "core": CoreBenchmark.run(ops: args.ops ?? 1_000_000, python: args.python)
 case "cycle": CycleBenchmark.run(cycles: args.ops ?? 10_000_000)
+case "rtl": RTLBenchmark.run(operations: args.ops ?? 1_000_000)
 default:
-    FileHandle.standardError.write("unknown benchmark '\(args.command)': expected core or cycle\n".data(using: .utf8)!)
+    FileHandle.standardError.write("unknown benchmark '\(args.command)': expected core, cycle or rtl\n".data(using: .utf8)!)
     exit(2)
 }

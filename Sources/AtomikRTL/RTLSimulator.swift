@@ -37,6 +37,8 @@ public struct RTLRun {
     /// The RTL's per-cycle trace and the model's, in the same format.
     public var rtlTrace: String
     public var modelTrace: String
+    /// Wall time of the simulator run (build excluded when it was cached).
+    public var simulationTime: Duration
 }
 
 extension RTLSimulator {
@@ -66,11 +68,13 @@ extension RTLSimulator {
         try vectors.flush()
         try traceWriter.flush()
 
-        let depth = max(1024, 1 << (Int.bitWidth - (stats.cycles - 1).leadingZeroBitCount))
+        let depth = Self.depth(cycles: stats.cycles)
+        let start = ContinuousClock.now
         let output = try Self.runTestbench(
             root: root, simulator: self, parameters: p, depth: depth,
             plusargs: ["+vectors=\(stim)", "+cycles=\(stats.cycles)", "+trace=\(rtlTrace)", "+expected=\(exp)"],
             timeout: timeout)
+        let simulationTime = ContinuousClock.now - start
         guard let finished = output.split(separator: "\n").last(where: { $0.hasPrefix("ATOMIK-TB FINISHED") }) else {
             throw RTLError("the \(rawValue) testbench did not finish (no 'ATOMIK-TB FINISHED' line); it printed:\n\(output)")
         }
@@ -89,7 +93,19 @@ extension RTLSimulator {
         }
         return RTLRun(results: results, resultCountMatches: values.count == owners.count,
                       cycles: stats.cycles, mismatches: mismatches, rtlTrace: rtlText,
-                      modelTrace: try String(contentsOfFile: modelTrace, encoding: .utf8))
+                      modelTrace: try String(contentsOfFile: modelTrace, encoding: .utf8), simulationTime: simulationTime)
+    }
+
+    /// The testbench's vector capacity for a run of `cycles`: a power of two, so
+    /// that runs of similar length share one cached build.
+    public static func depth(cycles: Int) -> Int {
+        max(1024, 1 << (Int.bitWidth - (cycles - 1).leadingZeroBitCount))
+    }
+
+    /// Builds the simulator for a design point (or finds it in the cache).
+    public func build(_ p: UnitParameters, cycles: Int, timeout: Duration = .seconds(600)) throws {
+        _ = try Self.runTestbench(root: try Self.repositoryRoot(), simulator: self, parameters: p,
+                                  depth: Self.depth(cycles: cycles), plusargs: [], buildOnly: true, timeout: timeout)
     }
 
     static func parseHex(_ s: Substring, line: String) throws -> Word {
@@ -121,14 +137,15 @@ extension RTLSimulator {
 
     /// Runs testbench/run.sh, killing it after `timeout`; returns its standard output.
     static func runTestbench(root: URL, simulator: RTLSimulator, parameters p: UnitParameters, depth: Int,
-                             plusargs: [String], timeout: Duration) throws -> String {
+                             plusargs: [String], buildOnly: Bool = false, timeout: Duration) throws -> String {
         let (command, package) = simulator.tool
         guard Self.onPath(command) else {
             throw RTLError("\(command) is not installed: install it with 'apt-get install \(package)' (or run scripts/setup.sh)")
         }
         let process = Process()
         process.executableURL = root.appendingPathComponent("testbench/run.sh")
-        process.arguments = [simulator.rawValue] + Self.parameterArguments(p, depth: depth) + ["--"] + plusargs
+        process.arguments = [simulator.rawValue] + Self.parameterArguments(p, depth: depth)
+            + (buildOnly ? ["--build-only"] : ["--"] + plusargs)
         process.currentDirectoryURL = root
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-rtl-\(UUID().uuidString).log")
         FileManager.default.createFile(atPath: log.path, contents: nil)

@@ -1,0 +1,52 @@
+import AtomikCore
+import AtomikCycle
+import AtomikISA
+import AtomikProgram
+import AtomikRTL
+import AtomikStimulus
+import Foundation
+
+/// Cycles per second of the RTL under Verilator and Icarus (testbench replay
+/// from vector files, trace written) and of the cycle model, on one random
+/// stream at W=64, C=256; also the cost of a cold and a cached Verilator build.
+enum RTLBenchmark {
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
+    static func run(operations: Int) {
+        let p = UnitParameters(width: 64, contexts: 256, storage: .sram, readLatency: 1)
+        print("RTL benchmark: \(p), \(operations) random operations, release build")
+        let items = Array(RandomProgram(width: 64, contexts: 256, count: operations, seed: 5, idleRate: 0))
+
+        var modelCycles = 0
+        let modelStart = ContinuousClock.now
+        let sim = try! CycleSimulator(p) { _ in }
+        try! sim.execute(items)
+        modelCycles = try! sim.finish().cycles
+        let modelRate = Double(modelCycles) / seconds(ContinuousClock.now - modelStart)
+
+        print("engine                          cycles     build s   run s     M cycles/s")
+        print(String(format: "%-30@ %-10d %-9@ %-9.3f %.3f", "cycle model" as NSString, modelCycles, "-" as NSString,
+                     Double(modelCycles) / modelRate, modelRate / 1e6))
+        for simulator in RTLSimulator.allCases {
+            do {
+                let buildStart = ContinuousClock.now
+                try simulator.build(p, cycles: modelCycles)
+                let build = seconds(ContinuousClock.now - buildStart)
+                let cachedStart = ContinuousClock.now
+                try simulator.build(p, cycles: modelCycles)
+                let cached = seconds(ContinuousClock.now - cachedStart)
+                let run = try simulator.run(p, items: items, timeout: .seconds(3600))
+                let secs = seconds(run.simulationTime)
+                print(String(format: "%-30@ %-10d %-9@ %-9.3f %.3f", "\(simulator.rawValue) (trace on)" as NSString,
+                             run.cycles, String(format: "%.1f/%.2f", build, cached) as NSString, secs,
+                             Double(run.cycles) / secs / 1e6))
+                if run.mismatches != 0 { print("  warning: \(run.mismatches) cycles differ from the model") }
+            } catch {
+                print("\(simulator.rawValue): \(error)")
+            }
+        }
+        print("build s: first build / second (cached) lookup; run s: the simulator process, vectors loaded and trace written")
+    }
+}

@@ -1,0 +1,61 @@
+import AtomikCycle
+import AtomikISA
+import AtomikProgram
+import AtomikRTL
+import AtomikStimulus
+import Foundation
+import Testing
+
+/// The built `atomik` executable, beside the test bundle.
+func atomikExecutable() throws -> String {
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for _ in 0..<4 {
+        let candidate = dir.appendingPathComponent("atomik").path
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        dir.deleteLastPathComponent()
+    }
+    throw RTLError("the atomik executable is not built: run `swift build` first")
+}
+
+@Suite(.serialized) struct FourEngines {
+    /// The same program gives byte-identical result output on all four engines.
+    @Test(arguments: [UnitParameters(width: 64, contexts: 256, storage: .sram, readLatency: 1),
+                      UnitParameters(width: 8, contexts: 4, storage: .ff),
+                      UnitParameters(width: 130, contexts: 16, storage: .sram, readLatency: 2)])
+    func resultOutputIsByteIdentical(_ p: UnitParameters) throws {
+        try #require(installed(.icarus) && installed(.verilator), "simulators are not installed")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-four-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let program = dir.appendingPathComponent("p.atk")
+        let text = RandomProgram(width: p.width, contexts: p.contexts, count: 300, seed: 11)
+            .map { TextFormat.format($0) }.joined(separator: "\n")
+        try text.write(to: program, atomically: true, encoding: .utf8)
+        let design = ["--width", "\(p.width)", "--contexts", "\(p.contexts)"]
+        let hardware = ["--storage", p.storage.rawValue, "--read-latency", "\(p.readLatency)"]
+        var outputs: [String: String] = [:]
+        for engine in ["software", "cycle", "icarus", "verilator"] {
+            let r = try shell([try atomikExecutable(), "run", program.path, "--engine", engine] + design
+                              + (engine == "software" ? [] : hardware))
+            #expect(r.status == 0, "\(engine): \(r.output)")
+            outputs[engine] = r.output
+        }
+        #expect(!outputs["software"]!.isEmpty)
+        for engine in ["cycle", "icarus", "verilator"] {
+            #expect(outputs[engine] == outputs["software"], "\(engine) differs from software")
+        }
+    }
+
+    @Test func badInputExitsWithTwoAndNamesThePlace() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-bad-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let program = dir.appendingPathComponent("bad.atk")
+        try "load 0, 1\nacum 0, 2\n".write(to: program, atomically: true, encoding: .utf8)
+        for engine in ["software", "cycle", "icarus", "verilator"] {
+            let bad = try shell([try atomikExecutable(), "run", program.path, "--engine", engine])
+            #expect(bad.status == 2)
+            #expect(bad.output.contains("\(program.path):2:1: error: unknown mnemonic 'acum'"), "\(bad.output)")
+        }
+    }
+}
