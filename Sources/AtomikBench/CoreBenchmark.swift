@@ -29,7 +29,8 @@ enum CoreBenchmark {
             let pyRate = measurePython(items, python: py)
             let ratio = pyRate.map { String(format: "%.0fx", swiftRate / $0) } ?? "n/a"
             let pyText = pyRate.map { String(format: "%.2f M", $0 / 1e6) } ?? "python unavailable"
-            print(String(format: "%-8@ %8.1f M       %-19@ %@", name as NSString, swiftRate / 1e6, pyText as NSString, ratio as NSString))
+            func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(1, n - s.count)) }
+            print(pad(name, 9) + pad(String(format: "%.1f M", swiftRate / 1e6), 17) + pad(pyText, 20) + ratio)
         }
     }
 
@@ -96,6 +97,7 @@ enum CoreBenchmark {
         p.arguments = [python, script, "bench", "--ops", "\(items.count)", file.path]
         let out = Pipe()
         p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
         do { try p.run() } catch { return nil }
         let data = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()

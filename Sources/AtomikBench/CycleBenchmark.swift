@@ -10,7 +10,7 @@ import Foundation
 enum CycleBenchmark {
     static func run(cycles: Int) {
         print("cycle-model benchmark: W=64 C=256, \(cycles) operations of a random stream, tracing off, release build")
-        print("design point                                   cycles      M cycles/s   core M ops/s   ratio")
+        print("design point                                      cycles        M cycles/s   core M ops/s   ratio")
         let points = [
             UnitParameters(width: 64, contexts: 256, storage: .ff),
             UnitParameters(width: 64, contexts: 256, storage: .sram, readLatency: 1),
@@ -35,8 +35,8 @@ enum CycleBenchmark {
             let stats = try! sim.finish()
             let secs = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             let rate = Double(stats.cycles) / secs
-            print(String(format: "%-46@ %-11d %8.1f      %8.1f      %.2f", p.description as NSString, stats.cycles,
-                         rate / 1e6, core / 1e6, rate / core))
+            let name = p.description + String(repeating: " ", count: max(1, 50 - p.description.count))
+            print(name + String(format: "%-11d %8.1f      %8.1f      %.2f", stats.cycles, rate / 1e6, core / 1e6, rate / core))
             if sink == 42 { print("") }
         }
     }

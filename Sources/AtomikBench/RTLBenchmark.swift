@@ -14,6 +14,12 @@ enum RTLBenchmark {
         Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
+    static func row(_ name: String, _ cycles: Int, _ build: String, _ secs: Double, _ rate: Double) -> String {
+        func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(1, n - s.count)) }
+        return pad(name, 32) + pad("\(cycles)", 11) + pad(build, 10) + pad(String(format: "%.3f", secs), 10)
+            + String(format: "%.3f", rate / 1e6)
+    }
+
     static func run(operations: Int) {
         let p = UnitParameters(width: 64, contexts: 256, storage: .sram, readLatency: 1)
         print("RTL benchmark: \(p), \(operations) random operations, release build")
@@ -27,8 +33,7 @@ enum RTLBenchmark {
         let modelRate = Double(modelCycles) / seconds(ContinuousClock.now - modelStart)
 
         print("engine                          cycles     build s   run s     M cycles/s")
-        print(String(format: "%-30@ %-10d %-9@ %-9.3f %.3f", "cycle model" as NSString, modelCycles, "-" as NSString,
-                     Double(modelCycles) / modelRate, modelRate / 1e6))
+        print(row("cycle model", modelCycles, "-", Double(modelCycles) / modelRate, modelRate))
         for simulator in RTLSimulator.allCases {
             do {
                 let buildStart = ContinuousClock.now
@@ -39,9 +44,8 @@ enum RTLBenchmark {
                 let cached = seconds(ContinuousClock.now - cachedStart)
                 let run = try simulator.run(p, items: items, timeout: .seconds(3600))
                 let secs = seconds(run.simulationTime)
-                print(String(format: "%-30@ %-10d %-9@ %-9.3f %.3f", "\(simulator.rawValue) (trace on)" as NSString,
-                             run.cycles, String(format: "%.1f/%.2f", build, cached) as NSString, secs,
-                             Double(run.cycles) / secs / 1e6))
+                print(row("\(simulator.rawValue) (trace on)", run.cycles, String(format: "%.1f/%.2f", build, cached),
+                          secs, Double(run.cycles) / secs))
                 if run.mismatches != 0 { print("  warning: \(run.mismatches) cycles differ from the model") }
             } catch {
                 print("\(simulator.rawValue): \(error)")
