@@ -9,6 +9,7 @@
 //   +trace=FILE     per-cycle trace, in the format of the Swift cycle model
 //   +expected=FILE  optional expected outputs, $readmemh: one line per cycle,
 //                   {op_ready, done, result_valid, result_data}; checked here
+//   +vcd=FILE       optional waveform (Icarus; Verilator is built without tracing)
 // The run counts only if it prints the line
 //   ATOMIK-TB FINISHED cycles=N checked=K mismatches=M
 module tb_atomik_unit #(
@@ -34,7 +35,7 @@ module tb_atomik_unit #(
 
     reg [STIM_BITS-1:0] stim [0:DEPTH-1];
     reg [EXP_BITS-1:0]  expected [0:DEPTH-1];
-    reg [8*1024-1:0]    vectors_file, expected_file, trace_file;
+    reg [8*1024-1:0]    vectors_file, expected_file, trace_file, vcd_file;
     integer cycles, cycle, trace_fd, mismatches, checking;
 
     wire [STIM_BITS-1:0] s        = stim[cycle];
@@ -79,6 +80,12 @@ module tb_atomik_unit #(
         else
             $fwrite(trace_fd, "# atomik-trace 1 WIDTH=%0d CONTEXTS=%0d STORAGE=ff\n", WIDTH, CONTEXTS);
         $fwrite(trace_fd, "# cycle rst_n op_valid op_code op_keep op_addr op_data op_ready done result_valid result_data writes\n");
+`ifndef VERILATOR
+        if ($value$plusargs("vcd=%s", vcd_file)) begin
+            $dumpfile(vcd_file);
+            $dumpvars(0, tb_atomik_unit);
+        end
+`endif
     end
 
     // Line n: the inputs and outputs during cycle n and the bank writes of the

@@ -76,16 +76,17 @@ public final class FlipFlopUnit<W: ContextWord>: CycleUnit {
 
     public func bank(_ address: Int) -> (reference: W, accumulator: W) { (ref_q[address], acc_q[address]) }
 
+    /// Paths below `atomik_unit` as in rtl/atomik_unit_ff.v (`g_ff.u_unit`).
     public func registers(bankLimit: Int) -> [(name: String, bits: Int, value: Word)] {
-        let w = parameters.width
+        let w = parameters.width, unit = "g_ff.u_unit."
         var regs: [(String, Int, Word)] = [
-            ("done_q", 1, Word(done_q ? 1 : 0)),
-            ("result_valid_q", 1, Word(result_valid_q ? 1 : 0)),
-            ("result_data_q", w, result_data_q.word),
+            (unit + "done_q", 1, Word(done_q ? 1 : 0)),
+            (unit + "result_valid_q", 1, Word(result_valid_q ? 1 : 0)),
+            (unit + "result_data_q", w, result_data_q.word),
         ]
         for c in 0..<min(parameters.contexts, bankLimit) {
-            regs.append(("ref_q(\(c))", w, ref_q[c].word))
-            regs.append(("acc_q(\(c))", w, acc_q[c].word))
+            regs.append((unit + "g_ctx[\(c)].ref_q", w, ref_q[c].word))
+            regs.append((unit + "g_ctx[\(c)].acc_q", w, acc_q[c].word))
         }
         return regs
     }

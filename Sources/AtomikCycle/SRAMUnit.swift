@@ -143,31 +143,33 @@ public final class SRAMUnit<W: ContextWord>: CycleUnit {
 
     public func bank(_ address: Int) -> (reference: W, accumulator: W) { (ref_mem[address], acc_mem[address]) }
 
+    /// Paths below `atomik_unit` as in rtl/atomik_unit_sram.v (`g_sram.u_unit`);
+    /// the memories' words are `u_ref_mem.mem(i)`.
     public func registers(bankLimit: Int) -> [(name: String, bits: Int, value: Word)] {
-        let w = parameters.width, ab = parameters.addressBits
+        let w = parameters.width, ab = parameters.addressBits, unit = "g_sram.u_unit."
         func bit(_ b: Bool) -> Word { Word(b ? 1 : 0) }
         func stage(_ p: String, _ s: Stage) -> [(String, Int, Word)] {
-            [("\(p)_valid_q", 1, bit(s.valid)), ("\(p)_code_q", 2, Word(UInt64(s.code.rawValue))),
-             ("\(p)_keep_q", 1, bit(s.keep)), ("\(p)_addr_q", ab, Word(UInt64(s.addr))), ("\(p)_data_q", w, s.data.word)]
+            [(unit + "\(p)_valid_q", 1, bit(s.valid)), (unit + "\(p)_code_q", 2, Word(UInt64(s.code.rawValue))),
+             (unit + "\(p)_keep_q", 1, bit(s.keep)), (unit + "\(p)_addr_q", ab, Word(UInt64(s.addr))),
+             (unit + "\(p)_data_q", w, s.data.word)]
         }
         func forward(_ p: String, _ f: Forward) -> [(String, Int, Word)] {
-            [("\(p)_valid_q", 1, bit(f.valid)), ("\(p)_addr_q", ab, Word(UInt64(f.addr))),
-             ("\(p)_ref_q", w, f.ref.word), ("\(p)_acc_q", w, f.acc.word)]
+            [(unit + "\(p)_valid_q", 1, bit(f.valid)), (unit + "\(p)_addr_q", ab, Word(UInt64(f.addr))),
+             (unit + "\(p)_ref_q", w, f.ref.word), (unit + "\(p)_acc_q", w, f.acc.word)]
         }
         var regs: [(String, Int, Word)] = [
-            ("done_q", 1, bit(done_q)), ("result_valid_q", 1, bit(result_valid_q)), ("result_data_q", w, result_data_q.word),
-            ("clr_busy_q", 1, bit(clr_busy_q)), ("clr_addr_q", ab, Word(UInt64(clr_addr_q))),
-            ("ref_rdata_q", w, ref_rdata_q.word), ("acc_rdata_q", w, acc_rdata_q.word),
+            (unit + "done_q", 1, bit(done_q)), (unit + "result_valid_q", 1, bit(result_valid_q)),
+            (unit + "result_data_q", w, result_data_q.word),
+            (unit + "clr_busy_q", 1, bit(clr_busy_q)), (unit + "clr_addr_q", ab, Word(UInt64(clr_addr_q))),
         ]
-        if latency == 2 {
-            regs += [("ref_rdata2_q", w, ref_rdata2_q.word), ("acc_rdata2_q", w, acc_rdata2_q.word)]
-            regs += stage("rd", rd)
-        }
+        if latency == 2 { regs += stage("rd", rd) }
         regs += stage("ex", ex) + forward("fw1", fw1)
         if latency == 2 { regs += forward("fw2", fw2) }
-        for c in 0..<min(contexts, bankLimit) {
-            regs.append(("ref_mem(\(c))", w, ref_mem[c].word))
-            regs.append(("acc_mem(\(c))", w, acc_mem[c].word))
+        for (bank, rdata, rdata2, mem) in [("u_ref_mem.", ref_rdata_q, ref_rdata2_q, ref_mem),
+                                          ("u_acc_mem.", acc_rdata_q, acc_rdata2_q, acc_mem)] {
+            regs.append((unit + bank + "rdata_q", w, rdata.word))
+            if latency == 2 { regs.append((unit + bank + "g_output_register.rdata2_q", w, rdata2.word)) }
+            for c in 0..<min(contexts, bankLimit) { regs.append((unit + bank + "mem(\(c))", w, mem[c].word)) }
         }
         return regs
     }

@@ -3,10 +3,12 @@ import AtomikISA
 import AtomikProgram
 
 /// A Value Change Dump of a cycle-level run, viewable in GTKWave. Scopes and
-/// signal names are the RTL's: `tb_atomik_unit.dut` holds the ports and every
-/// register of `atomik_unit` (bank entries as `ref_q(5)` / `ref_mem(5)`, for the
-/// first `bankLimit` contexts). One cycle is 10 ns: the clock rises at 10n,
-/// where the registers take the values of edge n-1, and falls at 10n+5.
+/// signal names are the RTL's hierarchy under the testbench: `tb_atomik_unit.dut`
+/// holds the ports, and every register sits in the scope of its RTL instance
+/// or generate block (`dut.g_sram.u_unit.ex_valid_q`,
+/// `dut.g_ff.u_unit.g_ctx[5].ref_q`, memory words as `u_ref_mem.mem(5)`), bank
+/// entries for the first `bankLimit` contexts. One cycle is 10 ns: the clock
+/// rises at 10n, where the registers take the values of edge n-1, and falls at 10n+5.
 public final class VCDWriter {
     let out: ByteWriter
     public let bankLimit: Int
@@ -18,9 +20,11 @@ public final class VCDWriter {
         self.out = out; self.bankLimit = bankLimit
     }
 
+    /// Identifier codes from the printable characters, '$' left out.
     static func code(_ n: Int) -> String {
+        let alphabet = Array("!\"#%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~")
         var n = n, s = ""
-        repeat { s.unicodeScalars.append(Unicode.Scalar(UInt8(33 + n % 94))); n /= 94 } while n > 0
+        repeat { s.append(alphabet[n % alphabet.count]); n /= alphabet.count } while n > 0
         return s
     }
 
@@ -36,11 +40,24 @@ public final class VCDWriter {
                  ("op_addr_i", ab), ("op_data_i", w), ("op_ready_o", 1), ("done_o", 1),
                  ("result_valid_o", 1), ("result_data_o", w)]
         names += unit.registers(bankLimit: bankLimit).map { ($0.name, $0.bits) }
-        for (k, (name, bits)) in names.enumerated() {
+        var open: [Substring] = []
+        for (k, (path, bits)) in names.enumerated() {
             ids.append(Self.code(k))
+            let parts = path.split(separator: ".")
+            let scopes = parts.dropLast()
+            var common = 0
+            while common < min(open.count, scopes.count), open[common] == scopes[scopes.startIndex + common] { common += 1 }
+            for _ in common..<open.count { try out.write("$upscope $end\n") }
+            open = Array(open.prefix(common))
+            for scope in scopes.dropFirst(common) {
+                try out.write("$scope \(scope.hasPrefix("g_") ? "begin" : "module") \(scope) $end\n")
+                open.append(scope)
+            }
+            let name = parts.last!
             let range = bits > 1 ? " [\(bits - 1):0]" : ""
             try out.write("$var \(name.hasSuffix("_q") || name.contains("(") ? "reg" : "wire") \(bits) \(ids[k]) \(name)\(range) $end\n")
         }
+        for _ in open { try out.write("$upscope $end\n") }
         try out.write("$upscope $end\n$upscope $end\n$enddefinitions $end\n")
         last = Array(repeating: nil, count: names.count)
     }
@@ -78,7 +95,7 @@ public final class VCDWriter {
         pendingRegisters = unit.registers(bankLimit: bankLimit).map(\.value)
     }
 
-    func finish(cycle: Int) throws {
+    public func finish(cycle: Int) throws {
         try out.write { b in
             b.append(contentsOf: "#\(cycle * 10)\n".utf8)
             emit(0, Word(1), into: &b)

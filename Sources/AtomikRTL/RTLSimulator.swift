@@ -46,8 +46,9 @@ extension RTLSimulator {
     /// program into per-cycle stimulus and expected outputs, the testbench
     /// replays the stimulus on the RTL, checks the outputs and writes its trace,
     /// and the RTL's READ/SWAP results are read back from that trace.
-    public func run(_ p: UnitParameters, items: some Sequence<ProgramItem>, timeout: Duration = .seconds(600))
-        throws -> RTLRun {
+    /// `vcd` asks the testbench for a waveform (Icarus only).
+    public func run(_ p: UnitParameters, items: some Sequence<ProgramItem>, vcd: String? = nil,
+                    timeout: Duration = .seconds(600)) throws -> RTLRun {
         try p.validate()
         let root = try Self.repositoryRoot()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-rtl-\(UUID().uuidString)")
@@ -72,7 +73,8 @@ extension RTLSimulator {
         let start = ContinuousClock.now
         let output = try Self.runTestbench(
             root: root, simulator: self, parameters: p, depth: depth,
-            plusargs: ["+vectors=\(stim)", "+cycles=\(stats.cycles)", "+trace=\(rtlTrace)", "+expected=\(exp)"],
+            plusargs: ["+vectors=\(stim)", "+cycles=\(stats.cycles)", "+trace=\(rtlTrace)", "+expected=\(exp)"]
+                + (vcd.map { ["+vcd=\($0)"] } ?? []),
             timeout: timeout)
         let simulationTime = ContinuousClock.now - start
         guard let finished = output.split(separator: "\n").last(where: { $0.hasPrefix("ATOMIK-TB FINISHED") }) else {
@@ -148,7 +150,7 @@ extension RTLSimulator {
             + (buildOnly ? ["--build-only"] : ["--"] + plusargs)
         process.currentDirectoryURL = root
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-rtl-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle

@@ -1,0 +1,48 @@
+import AtomikCore
+import AtomikCycle
+import AtomikISA
+import AtomikProgram
+import AtomikRTL
+import Foundation
+import Testing
+
+/// Every `$var` of a VCD as its full dotted path.
+func vcdPaths(_ text: String) -> Set<String> {
+    var scopes: [String] = [], paths = Set<String>()
+    for line in text.split(separator: "\n") {
+        let t = line.split(separator: " ")
+        if t.first == "$scope" { scopes.append(String(t[2])) }
+        if t.first == "$upscope" { scopes.removeLast() }
+        if t.first == "$var" { paths.insert((scopes + [String(t[4])]).joined(separator: ".")) }
+        if t.first == "$enddefinitions" { break }
+    }
+    return paths
+}
+
+/// The model's waveform uses the RTL's hierarchical names: every port and
+/// register it shows is in Icarus's dump of the RTL under the same path
+/// (memory words, which Icarus does not dump, aside).
+@Suite(.serialized) struct WaveformNames {
+    @Test(arguments: [UnitParameters(width: 8, contexts: 4, storage: .ff),
+                      UnitParameters(width: 8, contexts: 4, storage: .sram, readLatency: 2)])
+    func modelNamesAreRTLNames(_ p: UnitParameters) throws {
+        try #require(installed(.icarus), "iverilog is not installed")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-vcd-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let items: [ProgramItem] = [.op(.load(1, Word(3))), .op(.accum(1, Word(5))), .op(.read(1)), .op(.swap(1))]
+        let rtlVCD = dir.appendingPathComponent("rtl.vcd").path
+        _ = try RTLSimulator.icarus.run(p, items: items, vcd: rtlVCD)
+        let modelVCD = dir.appendingPathComponent("model.vcd").path
+        let writer = try ByteWriter(path: modelVCD)
+        let vcd = VCDWriter(writer, bankLimit: 4)
+        let sim = try CycleSimulator(p, vcd: vcd) { _ in }
+        try sim.execute(items)
+        let stats = try sim.finish()
+        try vcd.finish(cycle: stats.cycles)
+        let model = vcdPaths(try String(contentsOfFile: modelVCD, encoding: .utf8)).filter { !$0.contains("mem(") }
+        let rtl = vcdPaths(try String(contentsOfFile: rtlVCD, encoding: .utf8))
+        #expect(model.count > 10)
+        #expect(model.subtracting(rtl).isEmpty, "not in the RTL: \(model.subtracting(rtl).sorted())")
+    }
+}
