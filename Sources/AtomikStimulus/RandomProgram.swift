@@ -36,20 +36,6 @@ public struct RandomProgram: Sequence, IteratorProtocol {
 
     /// A value of the kinds that find bugs: 0, all ones, one bit, random.
     public mutating func value() -> Word {
-        let bits = overWide ? Swift.min(width + 8, Word.maxBits) : width
-        let mask = Word.mask(width: bits)
-        switch rng.below(8) {
-        case 0: return .zero
-        case 1: return mask
-        case 2:
-            let b = Int(rng.below(UInt64(bits)))
-            var l = SIMD8<UInt64>(repeating: 0)
-            l[b >> 6] = 1 << UInt64(b & 63)
-            return Word(limbs: l)
-        default:
-            var l = SIMD8<UInt64>(repeating: 0)
-            for k in 0..<8 { l[k] = rng.next() }
-            return Word(limbs: l) & mask
-        }
+        rng.word(bits: overWide ? Swift.min(width + 8, Word.maxBits) : width)
     }
 }

@@ -1,7 +1,10 @@
+import AtomikCore
+
 /// The project's portable PRNG: xoshiro256** seeded through SplitMix64.
 ///
 /// Defined here, not taken from the standard library, so that the same seed
 /// gives the same stream on every machine and every Swift version.
+
 public struct StimulusRandom: RandomNumberGenerator, Sendable {
     private var s: (UInt64, UInt64, UInt64, UInt64)
 
@@ -35,6 +38,25 @@ public struct StimulusRandom: RandomNumberGenerator, Sendable {
     }
 
     @inline(__always) private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+
+    /// A `bits`-bit value of the kinds that find bugs: zero, all ones and a
+    /// single bit one time in eight each, otherwise uniform.
+    public mutating func word(bits: Int) -> Word {
+        let mask = Word.mask(width: bits)
+        switch below(8) {
+        case 0: return .zero
+        case 1: return mask
+        case 2:
+            let b = Int(below(UInt64(bits)))
+            var l = SIMD8<UInt64>(repeating: 0)
+            l[b >> 6] = 1 << UInt64(b & 63)
+            return Word(limbs: l)
+        default:
+            var l = SIMD8<UInt64>(repeating: 0)
+            for k in 0..<8 { l[k] = next() }
+            return Word(limbs: l) & mask
+        }
+    }
 
     /// A value in `0..<bound` (bound > 0), by Lemire's multiply-shift, portable.
     public mutating func below(_ bound: UInt64) -> UInt64 {

@@ -2,24 +2,8 @@ import AtomikCore
 import AtomikStimulus
 import Testing
 
-/// Random values for the property tests: uniform limbs masked to `bits`, or
-/// one of the values that find bugs (0, all ones, a single bit).
-func randomWord(_ rng: inout StimulusRandom, bits: Int) -> Word {
-    let mask = Word.mask(width: bits)
-    switch rng.below(6) {
-    case 0: return .zero
-    case 1: return mask
-    case 2:
-        let b = Int(rng.below(UInt64(bits)))
-        var l = SIMD8<UInt64>(repeating: 0)
-        l[b >> 6] = 1 << UInt64(b & 63)
-        return Word(limbs: l)
-    default:
-        var l = SIMD8<UInt64>(repeating: 0)
-        for k in 0..<8 { l[k] = rng.next() }
-        return Word(limbs: l) & mask
-    }
-}
+/// Random values for the property tests (the stimulus generator's kinds).
+func randomWord(_ rng: inout StimulusRandom, bits: Int) -> Word { rng.word(bits: bits) }
 
 /// Calls `body` with a fresh table of each word type that can hold `width`.
 func forEachWordType(width: Int, contexts: Int = 4, _ body: (any TableProbe) throws -> Void) throws {
