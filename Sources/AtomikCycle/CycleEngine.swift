@@ -64,17 +64,16 @@ final class CycleEngine<Unit: CycleUnit> {
     static var resultBatch: Int { 256 }
 
     let unit: Unit
-    let trace: CycleTraceWriter?
-    let vcd: VCDWriter?
-    let vectors: VectorWriter?
+    let observers: [any CycleObserver]
+    let observed: Bool
     let onResult: (OperationResult) throws -> Void
     let dataMask: Unit.W
     var pending = PendingQueue()
     var stats = CycleStats()
 
-    init(unit: Unit, trace: CycleTraceWriter?, vcd: VCDWriter?, vectors: VectorWriter?,
-         onResult: @escaping (OperationResult) throws -> Void) throws {
-        self.unit = unit; self.trace = trace; self.vcd = vcd; self.vectors = vectors; self.onResult = onResult
+    init(unit: Unit, observers: [any CycleObserver], onResult: @escaping (OperationResult) throws -> Void) throws {
+        self.unit = unit; self.observers = observers; self.onResult = onResult
+        observed = !observers.isEmpty
         dataMask = Unit.W.mask(width: unit.parameters.width)
         resultSlots = .allocate(capacity: Self.resultBatch)
         resultSlots.initialize(repeating: (Pending(index: 0, opcode: .read, address: 0), .zero), count: Self.resultBatch)
@@ -98,11 +97,15 @@ final class CycleEngine<Unit: CycleUnit> {
         pending.dropFirst(when: valid)
         if resultCount == Self.resultBatch { try deliverResults() }
         unit.clock(inputs)
-        if let trace { try trace.record(cycle: stats.cycles, inputs: inputs, outputs: out, write: unit.lastWrite) }
-        if let vcd { try vcd.record(cycle: stats.cycles, inputs: inputs, outputs: out, unit: unit) }
-        if let vectors { try vectors.record(inputs: inputs, outputs: out) }
+        if observed { try notify(inputs, out) }
         stats.cycles += 1
         return out
+    }
+
+    /// Kept out of line so that the unobserved cycle loop stays small.
+    @inline(never)
+    func notify(_ inputs: UnitInputs<Unit.W>, _ out: UnitOutputs<Unit.W>) throws {
+        for o in observers { try o.record(cycle: stats.cycles, inputs: inputs, outputs: out, unit: unit) }
     }
 
     func execute(_ item: ProgramItem) throws {

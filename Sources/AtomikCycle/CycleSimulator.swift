@@ -15,24 +15,24 @@ public final class CycleSimulator {
 
     public let parameters: UnitParameters
     private let engine: Engine
+    private let observers: [any CycleObserver]
 
     /// `onResult` receives every READ/SWAP result in program order.
-    public init(_ parameters: UnitParameters, trace: CycleTraceWriter? = nil, vcd: VCDWriter? = nil,
-                vectors: VectorWriter? = nil, onResult: @escaping (OperationResult) throws -> Void) throws {
+    public init(_ parameters: UnitParameters, observers: [any CycleObserver] = [],
+                onResult: @escaping (OperationResult) throws -> Void) throws {
         try parameters.validate()
         self.parameters = parameters
-        try trace?.writeHeader(parameters)
-        try vcd?.writeHeader(parameters)
-        vectors?.start(parameters)
+        self.observers = observers
+        for o in observers { try o.start(parameters) }
         switch (parameters.storage, parameters.width <= 64) {
         case (.ff, true):
-            engine = .ffNarrow(try CycleEngine(unit: FlipFlopUnit<UInt64>(parameters), trace: trace, vcd: vcd, vectors: vectors, onResult: onResult))
+            engine = .ffNarrow(try CycleEngine(unit: FlipFlopUnit<UInt64>(parameters), observers: observers, onResult: onResult))
         case (.ff, false):
-            engine = .ffWide(try CycleEngine(unit: FlipFlopUnit<Word>(parameters), trace: trace, vcd: vcd, vectors: vectors, onResult: onResult))
+            engine = .ffWide(try CycleEngine(unit: FlipFlopUnit<Word>(parameters), observers: observers, onResult: onResult))
         case (.sram, true):
-            engine = .sramNarrow(try CycleEngine(unit: SRAMUnit<UInt64>(parameters), trace: trace, vcd: vcd, vectors: vectors, onResult: onResult))
+            engine = .sramNarrow(try CycleEngine(unit: SRAMUnit<UInt64>(parameters), observers: observers, onResult: onResult))
         case (.sram, false):
-            engine = .sramWide(try CycleEngine(unit: SRAMUnit<Word>(parameters), trace: trace, vcd: vcd, vectors: vectors, onResult: onResult))
+            engine = .sramWide(try CycleEngine(unit: SRAMUnit<Word>(parameters), observers: observers, onResult: onResult))
         }
     }
 
@@ -57,14 +57,17 @@ public final class CycleSimulator {
         }
     }
 
-    /// Drains the pipeline; returns the run's counts.
+    /// Drains the pipeline, finishes the observers; returns the run's counts.
     public func finish() throws -> CycleStats {
+        let stats: CycleStats
         switch engine {
-        case .ffNarrow(let e): try e.drain(); return e.stats
-        case .ffWide(let e): try e.drain(); return e.stats
-        case .sramNarrow(let e): try e.drain(); return e.stats
-        case .sramWide(let e): try e.drain(); return e.stats
+        case .ffNarrow(let e): try e.drain(); stats = e.stats
+        case .ffWide(let e): try e.drain(); stats = e.stats
+        case .sramNarrow(let e): try e.drain(); stats = e.stats
+        case .sramWide(let e): try e.drain(); stats = e.stats
         }
+        for o in observers { try o.finish(cycles: stats.cycles) }
+        return stats
     }
 
     /// The banks' state of every context whose state (reference ^ accumulator) is non-zero.
@@ -87,10 +90,9 @@ public final class CycleSimulator {
     /// Runs `source` through the model, writing result lines (and the final
     /// non-zero states) to `output` exactly as the software engine does.
     public static func run(_ parameters: UnitParameters, source: ProgramSource, output: ByteWriter, final: Bool,
-                           trace: CycleTraceWriter? = nil, vcd: VCDWriter? = nil,
-                           vectors: VectorWriter? = nil) throws -> CycleStats {
+                           observers: [any CycleObserver] = []) throws -> CycleStats {
         let width = parameters.width
-        let sim = try CycleSimulator(parameters, trace: trace, vcd: vcd, vectors: vectors) { r in
+        let sim = try CycleSimulator(parameters, observers: observers) { r in
             try output.write { ResultFormat.append(r, width: width, to: &$0) }
         }
         while let item = try source.next() { try sim.execute(item) }
@@ -101,9 +103,6 @@ public final class CycleSimulator {
             }
         }
         try output.flush()
-        try trace?.flush()
-        try vcd?.finish(cycle: stats.cycles)
-        try vectors?.flush()
         return stats
     }
 }

@@ -15,7 +15,7 @@ import AtomikProgram
 /// `-`. The cycle is decimal; every other field is lower-case hex padded to its
 /// port width (op_code 1 digit, op_addr ceil(A/4), data ceil(W/4)). Idle cycles
 /// carry zeros in the op fields.
-public final class CycleTraceWriter {
+public final class CycleTraceWriter: CycleObserver {
     public static let version = 1
     let out: ByteWriter
     var dataDigits = 16
@@ -30,14 +30,15 @@ public final class CycleTraceWriter {
         return h + "\n# cycle rst_n op_valid op_code op_keep op_addr op_data op_ready done result_valid result_data writes\n"
     }
 
-    func writeHeader(_ p: UnitParameters) throws {
+    public func start(_ p: UnitParameters) throws {
         dataDigits = Word.hexDigits(width: p.width)
         addrDigits = Word.hexDigits(width: p.addressBits)
         try out.write(Self.header(p))
     }
 
-    func record<W: ContextWord>(cycle: Int, inputs i: UnitInputs<W>, outputs o: UnitOutputs<W>, write: BankWrite<W>) throws {
+    public func record<U: CycleUnit>(cycle: Int, inputs i: UnitInputs<U.W>, outputs o: UnitOutputs<U.W>, unit: U) throws {
         let dd = dataDigits, ad = addrDigits
+        let write = unit.lastWrite
         try out.write { b in
             ResultFormat.appendDecimal(cycle, to: &b)
             func flag(_ x: Bool) { b.append(0x20); b.append(x ? 0x31 : 0x30) }
@@ -64,5 +65,5 @@ public final class CycleTraceWriter {
         }
     }
 
-    public func flush() throws { try out.flush() }
+    public func finish(cycles: Int) throws { try out.flush() }
 }

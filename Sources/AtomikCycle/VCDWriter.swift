@@ -9,7 +9,7 @@ import AtomikProgram
 /// `dut.g_ff.u_unit.g_ctx[5].ref_q`, memory words as `u_ref_mem.mem(5)`), bank
 /// entries for the first `bankLimit` contexts. One cycle is 10 ns: the clock
 /// rises at 10n, where the registers take the values of edge n-1, and falls at 10n+5.
-public final class VCDWriter {
+public final class VCDWriter: CycleObserver {
     let out: ByteWriter
     public let bankLimit: Int
     var ids: [String] = []
@@ -28,7 +28,7 @@ public final class VCDWriter {
         return s
     }
 
-    func writeHeader(_ p: UnitParameters) throws {
+    public func start(_ p: UnitParameters) throws {
         try out.write("$comment atomik cycle model: \(p) $end\n$timescale 1ns $end\n")
         try out.write("$scope module tb_atomik_unit $end\n$scope module dut $end\n")
         // Ports first, then registers (known once the unit exists: see declare).
@@ -80,7 +80,7 @@ public final class VCDWriter {
     /// Registers after the last edge, shown at the next rising edge.
     private var pendingRegisters: [Word] = []
 
-    func record<U: CycleUnit>(cycle: Int, inputs i: UnitInputs<U.W>, outputs o: UnitOutputs<U.W>, unit: U) throws {
+    public func record<U: CycleUnit>(cycle: Int, inputs i: UnitInputs<U.W>, outputs o: UnitOutputs<U.W>, unit: U) throws {
         if ids.isEmpty { try declare(unit) }
         let ports: [Word] = [Word(1), Word(i.rstN ? 1 : 0), Word(i.opValid ? 1 : 0), Word(UInt64(i.opCode.rawValue)),
                              Word(i.opKeep ? 1 : 0), Word(UInt64(i.opAddr)), i.opData.word,
@@ -95,9 +95,9 @@ public final class VCDWriter {
         pendingRegisters = unit.registers(bankLimit: bankLimit).map(\.value)
     }
 
-    public func finish(cycle: Int) throws {
+    public func finish(cycles: Int) throws {
         try out.write { b in
-            b.append(contentsOf: "#\(cycle * 10)\n".utf8)
+            b.append(contentsOf: "#\(cycles * 10)\n".utf8)
             emit(0, Word(1), into: &b)
             for (k, v) in pendingRegisters.enumerated() { emit(11 + k, v, into: &b) }
         }

@@ -10,7 +10,7 @@ import AtomikProgram
 /// - expected: `{op_ready, done, result_valid, result_data}`.
 ///
 /// Each is a hex number padded to its bit width; lines start with the value.
-public final class VectorWriter {
+public final class VectorWriter: CycleObserver {
     let stimulus: ByteWriter
     let expected: ByteWriter?
     var format = InstructionFormat(width: 64, contexts: 256)
@@ -30,7 +30,7 @@ public final class VectorWriter {
     /// Bits of an expected-output line.
     public static func expectedBits(_ p: UnitParameters) -> Int { p.width + 3 }
 
-    func start(_ p: UnitParameters) {
+    public func start(_ p: UnitParameters) {
         format = InstructionFormat(width: p.width, contexts: p.contexts)
         for f in format.fields { lsb[f.name] = f.lsb }
         limbs = Array(repeating: 0, count: (Self.stimulusBits(p) + 63) / 64)
@@ -57,7 +57,7 @@ public final class VectorWriter {
 
     private func hexDigit(_ n: Int) -> UInt8 { n < 10 ? 0x30 + UInt8(n) : 0x57 + UInt8(n) }
 
-    func record<W: ContextWord>(inputs i: UnitInputs<W>, outputs o: UnitOutputs<W>) throws {
+    public func record<U: CycleUnit>(cycle: Int, inputs i: UnitInputs<U.W>, outputs o: UnitOutputs<U.W>, unit: U) throws {
         let w = format.width
         clear()
         set(i.opData.word, bits: w, at: lsb["data"]!)
@@ -78,7 +78,7 @@ public final class VectorWriter {
         cycles += 1
     }
 
-    public func flush() throws {
+    public func finish(cycles: Int) throws {
         try stimulus.flush()
         try expected?.flush()
     }

@@ -63,11 +63,9 @@ extension RTLSimulator {
         var owners: [OperationResult] = []
         let vectors = VectorWriter(stimulus: try ByteWriter(path: stim), expected: try ByteWriter(path: exp))
         let traceWriter = CycleTraceWriter(try ByteWriter(path: modelTrace))
-        let sim = try CycleSimulator(p, trace: traceWriter, vectors: vectors) { owners.append($0) }
+        let sim = try CycleSimulator(p, observers: [traceWriter, vectors]) { owners.append($0) }
         for item in items { try sim.execute(item) }
         let stats = try sim.finish()
-        try vectors.flush()
-        try traceWriter.flush()
 
         let depth = Self.depth(cycles: stats.cycles)
         let start = ContinuousClock.now

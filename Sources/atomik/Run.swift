@@ -83,10 +83,11 @@ extension Atomik {
             case .cycle:
                 let traceFile = try trace.map { try AtomicOutput(path: $0) }
                 let vcdFile = try vcd.map { try AtomicOutput(path: $0) }
-                let s = try CycleSimulator.run(
-                    unitParameters, source: source, output: .standardOutput, final: final,
-                    trace: traceFile.map { CycleTraceWriter($0.writer) },
-                    vcd: vcdFile.map { VCDWriter($0.writer, bankLimit: vcdContexts) })
+                var observers: [any CycleObserver] = []
+                if let traceFile { observers.append(CycleTraceWriter(traceFile.writer)) }
+                if let vcdFile { observers.append(VCDWriter(vcdFile.writer, bankLimit: vcdContexts)) }
+                let s = try CycleSimulator.run(unitParameters, source: source, output: .standardOutput, final: final,
+                                               observers: observers)
                 try traceFile?.commit()
                 try vcdFile?.commit()
                 if stats {

@@ -10,10 +10,9 @@ import Testing
 func runCycle(_ p: UnitParameters, _ items: [ProgramItem], trace: ByteWriter? = nil)
     throws -> (results: [OperationResult], final: [(address: Int, state: Word)], stats: CycleStats) {
     var results: [OperationResult] = []
-    let sim = try CycleSimulator(p, trace: trace.map { CycleTraceWriter($0) }) { results.append($0) }
+    let sim = try CycleSimulator(p, observers: trace.map { [CycleTraceWriter($0)] } ?? []) { results.append($0) }
     try sim.execute(items)
     let stats = try sim.finish()
-    try trace?.flush()
     return (results, sim.nonZeroStates(), stats)
 }
 

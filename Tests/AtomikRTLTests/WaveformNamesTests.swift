@@ -36,10 +36,9 @@ func vcdPaths(_ text: String) -> Set<String> {
         let modelVCD = dir.appendingPathComponent("model.vcd").path
         let writer = try ByteWriter(path: modelVCD)
         let vcd = VCDWriter(writer, bankLimit: 4)
-        let sim = try CycleSimulator(p, vcd: vcd) { _ in }
+        let sim = try CycleSimulator(p, observers: [vcd]) { _ in }
         try sim.execute(items)
-        let stats = try sim.finish()
-        try vcd.finish(cycle: stats.cycles)
+        _ = try sim.finish()
         let model = vcdPaths(try String(contentsOfFile: modelVCD, encoding: .utf8)).filter { !$0.contains("mem(") }
         let rtl = vcdPaths(try String(contentsOfFile: rtlVCD, encoding: .utf8))
         #expect(model.count > 10)
