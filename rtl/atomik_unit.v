@@ -52,11 +52,14 @@ module atomik_unit #(
         end
     endgenerate
 
-    // The bank write of each edge: read by the testbench's trace, by nothing here.
+    // The bank write of each edge: read by the testbench's trace and by the
+    // co-simulation shim (public to Verilator), by nothing here.
     /* verilator lint_off UNUSEDSIGNAL */
-    wire [ADDR_BITS-1:0] wr_addr;
-    wire                 wr_ref_en, wr_acc_en;
-    wire [WIDTH-1:0]     wr_ref, wr_acc;
+    wire [ADDR_BITS-1:0] wr_addr   /* verilator public_flat_rd */;
+    wire                 wr_ref_en /* verilator public_flat_rd */;
+    wire                 wr_acc_en /* verilator public_flat_rd */;
+    wire [WIDTH-1:0]     wr_ref    /* verilator public_flat_rd */;
+    wire [WIDTH-1:0]     wr_acc    /* verilator public_flat_rd */;
     /* verilator lint_on UNUSEDSIGNAL */
 
     generate

@@ -2,6 +2,8 @@
 # Build (once per design point, cached) and run the testbench under one simulator.
 #
 #   testbench/run.sh icarus|verilator [PARAM=VALUE ...] -- +vectors=F +cycles=N +trace=F [+expected=F]
+#   testbench/run.sh shim [PARAM=VALUE ...]     builds testbench/atomik_shim.cpp around the
+#                                               Verilator model into a shared library; prints its path
 #
 # PARAM is one of WIDTH CONTEXTS STORAGE READ_LATENCY DEPTH (tb_atomik_unit's
 # parameters); this script is the one place that maps them to each tool's flags.
@@ -30,14 +32,15 @@ done
 
 case $sim in
     icarus) tool=iverilog; package=iverilog ;;
-    verilator) tool=verilator; package=verilator ;;
-    *) die "unknown simulator '$sim': expected icarus or verilator" ;;
+    verilator|shim) tool=verilator; package=verilator ;;
+    *) die "unknown simulator '$sim': expected icarus, verilator or shim" ;;
 esac
 command -v "$tool" >/dev/null || die "$tool not found: install it with 'apt-get install $package' (or run scripts/setup.sh)"
 
 sources=$(cat rtl/files.f)
 version=$("$tool" -V 2>&1 || true)
-key=$( { for f in $sources rtl/atomik_isa.vh testbench/tb_atomik_unit.v testbench/tb_main.cpp; do cat "$f"; done
+key=$( { for f in $sources rtl/atomik_isa.vh testbench/tb_atomik_unit.v testbench/tb_main.cpp testbench/atomik_shim.cpp
+         do cat "$f"; done
          echo "${params[*]}"; echo "${version%%$'\n'*}"; } | sha256sum | cut -c1-16)
 cache=${ATOMIK_RTL_CACHE:-$root/.build/rtl-cache}/$sim-$key
 
@@ -59,12 +62,28 @@ if [ ! -d "$cache" ]; then
                 || { cat "$tmp/build.log" >&2; die "verilator build failed"; }
             rm -rf "$tmp/obj"
             ;;
+        shim)
+            flags=(); width=64
+            for p in "${params[@]}"; do
+                case $p in DEPTH=*) ;; *) flags+=("-G$p") ;; esac
+                case $p in WIDTH=*) width=${p#WIDTH=} ;; esac
+            done
+            inc=/usr/share/verilator/include
+            verilator --cc -Wno-fatal -Wno-lint -Wno-style -O3 --top-module atomik_unit -Irtl "${flags[@]}" \
+                -Mdir "$tmp/obj" $sources >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log" >&2; die "verilator failed"; }
+            for f in "$tmp"/obj/Vatomik_unit*.cpp; do echo "#include \"$f\""; done >"$tmp/model.cpp"
+            g++ -std=c++17 -O3 -fPIC -shared -faligned-new -Wl,-Bsymbolic -DVM_COVERAGE=0 -DVM_SC=0 -DVM_TRACE=0 \
+                -DATOMIK_WIDTH="$width" -I"$tmp/obj" -I"$inc" -I"$inc/vltstd" -o "$tmp/sim" \
+                testbench/atomik_shim.cpp "$tmp/model.cpp" "$inc/verilated.cpp" "$inc/verilated_threads.cpp" \
+                -pthread -latomic >>"$tmp/build.log" 2>&1 || { cat "$tmp/build.log" >&2; die "shim build failed"; }
+            rm -rf "$tmp/obj"
+            ;;
     esac
     mv "$tmp" "$cache" 2>/dev/null || rm -rf "$tmp"   # another run may have built it meanwhile
     trap - EXIT
 fi
 
-if [ $build_only = 1 ]; then echo "$cache/sim"; exit 0; fi
+if [ $build_only = 1 ] || [ "$sim" = shim ]; then echo "$cache/sim"; exit 0; fi
 case $sim in
     icarus) exec vvp -n "$cache/sim" "$@" ;;
     verilator) exec "$cache/sim" "$@" ;;

@@ -37,32 +37,8 @@ public final class CycleTraceWriter: CycleObserver {
     }
 
     public func record<U: CycleUnit>(cycle: Int, inputs i: UnitInputs<U.W>, outputs o: UnitOutputs<U.W>, unit: U) throws {
-        let dd = dataDigits, ad = addrDigits
-        let write = unit.lastWrite
-        try out.write { b in
-            ResultFormat.appendDecimal(cycle, to: &b)
-            func flag(_ x: Bool) { b.append(0x20); b.append(x ? 0x31 : 0x30) }
-            flag(i.rstN); flag(i.opValid)
-            b.append(0x20); b.append(0x30 + i.opCode.rawValue)
-            flag(i.opKeep)
-            b.append(0x20); Word(UInt64(i.opAddr)).appendHex(to: &b, digits: ad)
-            b.append(0x20); i.opData.word.appendHex(to: &b, digits: dd)
-            flag(o.opReady); flag(o.done); flag(o.resultValid)
-            b.append(0x20); o.resultData.word.appendHex(to: &b, digits: dd)
-            if write.isEmpty {
-                b.append(contentsOf: " -".utf8)
-            } else {
-                if write.writesReference {
-                    b.append(contentsOf: " ref[".utf8); Word(UInt64(write.address)).appendHex(to: &b, digits: ad)
-                    b.append(contentsOf: "]=".utf8); write.reference.word.appendHex(to: &b, digits: dd)
-                }
-                if write.writesAccumulator {
-                    b.append(contentsOf: " acc[".utf8); Word(UInt64(write.address)).appendHex(to: &b, digits: ad)
-                    b.append(contentsOf: "]=".utf8); write.accumulator.word.appendHex(to: &b, digits: dd)
-                }
-            }
-            b.append(0x0A)
-        }
+        let record = TraceRecord(cycle: cycle, inputs: i, outputs: o, write: unit.lastWrite)
+        try out.write { record.append(to: &$0, dataDigits: dataDigits, addressDigits: addrDigits) }
     }
 
     public func finish(cycles: Int) throws { try out.flush() }

@@ -24,13 +24,17 @@ public struct RandomProgram: Sequence, IteratorProtocol {
         guard remaining > 0 else { return nil }
         remaining -= 1
         if rng.below(256) < idleRate { return .idle(Int(rng.below(3)) + 1) }
-        let addr = Int(rng.below(UInt64(contexts)))
+        return .op(operation(on: Int(rng.below(UInt64(contexts)))))
+    }
+
+    /// A random operation (every kind equally) on context `addr`.
+    public mutating func operation(on addr: Int) -> Instruction {
         switch rng.below(5) {
-        case 0: return .op(.load(addr, value()))
-        case 1: return .op(.accum(addr, value()))
-        case 2: return .op(.read(addr))
-        case 3: return .op(.swap(addr))
-        default: return .op(.swap(addr, value()))
+        case 0: .load(addr, value())
+        case 1: .accum(addr, value())
+        case 2: .read(addr)
+        case 3: .swap(addr)
+        default: .swap(addr, value())
         }
     }
 

@@ -1,0 +1,154 @@
+import AtomikCore
+import AtomikISA
+import AtomikProgram
+
+/// One line of the per-cycle trace: the inputs and outputs during a cycle and
+/// the bank write of the edge that ends it (see `CycleTraceWriter`).
+public struct TraceRecord: Hashable, Sendable {
+    public var cycle: Int
+    public var inputs: UnitInputs<Word>
+    public var outputs: UnitOutputs<Word>
+    public var write: BankWrite<Word>
+
+    public init(cycle: Int, inputs: UnitInputs<Word>, outputs: UnitOutputs<Word>, write: BankWrite<Word>) {
+        self.cycle = cycle; self.inputs = inputs; self.outputs = outputs; self.write = write
+    }
+
+    public init<W: ContextWord>(cycle: Int, inputs i: UnitInputs<W>, outputs o: UnitOutputs<W>, write w: BankWrite<W>) {
+        self.cycle = cycle
+        inputs = UnitInputs(rstN: i.rstN, opValid: i.opValid, opCode: i.opCode, opKeep: i.opKeep, opAddr: i.opAddr,
+                            opData: i.opData.word)
+        outputs = UnitOutputs(opReady: o.opReady, done: o.done, resultValid: o.resultValid, resultData: o.resultData.word)
+        var bw = BankWrite<Word>()
+        bw.address = w.address
+        bw.writesReference = w.writesReference; bw.reference = w.reference.word
+        bw.writesAccumulator = w.writesAccumulator; bw.accumulator = w.accumulator.word
+        write = bw
+    }
+
+    /// Appends the trace line (with its newline).
+    public func append(to b: inout [UInt8], dataDigits dd: Int, addressDigits ad: Int) {
+        let i = inputs, o = outputs
+        ResultFormat.appendDecimal(cycle, to: &b)
+        func flag(_ x: Bool) { b.append(0x20); b.append(x ? 0x31 : 0x30) }
+        flag(i.rstN); flag(i.opValid)
+        b.append(0x20); b.append(0x30 + i.opCode.rawValue)
+        flag(i.opKeep)
+        b.append(0x20); Word(UInt64(i.opAddr)).appendHex(to: &b, digits: ad)
+        b.append(0x20); i.opData.appendHex(to: &b, digits: dd)
+        flag(o.opReady); flag(o.done); flag(o.resultValid)
+        b.append(0x20); o.resultData.appendHex(to: &b, digits: dd)
+        if write.isEmpty {
+            b.append(contentsOf: " -".utf8)
+        } else {
+            if write.writesReference {
+                b.append(contentsOf: " ref[".utf8); Word(UInt64(write.address)).appendHex(to: &b, digits: ad)
+                b.append(contentsOf: "]=".utf8); write.reference.appendHex(to: &b, digits: dd)
+            }
+            if write.writesAccumulator {
+                b.append(contentsOf: " acc[".utf8); Word(UInt64(write.address)).appendHex(to: &b, digits: ad)
+                b.append(contentsOf: "]=".utf8); write.accumulator.appendHex(to: &b, digits: dd)
+            }
+        }
+        b.append(0x0A)
+    }
+
+    /// The trace line for design point `p` (without its newline).
+    public func line(_ p: UnitParameters) -> String {
+        var b = [UInt8]()
+        append(to: &b, dataDigits: Word.hexDigits(width: p.width), addressDigits: Word.hexDigits(width: p.addressBits))
+        b.removeLast()
+        return String(decoding: b, as: UTF8.self)
+    }
+
+    /// Parses a trace line; nil for a comment, an error for anything malformed.
+    public init?(line: Substring) throws(TraceError) {
+        if line.hasPrefix("#") || line.isEmpty { return nil }
+        let f = line.split(separator: " ")
+        guard f.count >= 12, let cycle = Int(f[0]) else { throw TraceError.malformed(String(line)) }
+        func hex(_ s: Substring) throws(TraceError) -> Word {
+            var l = SIMD8<UInt64>(repeating: 0)
+            for (k, c) in s.reversed().enumerated() {
+                guard let d = c.hexDigitValue, k < 128 else { throw TraceError.malformed(String(line)) }
+                l[k >> 4] |= UInt64(d) << UInt64((k & 15) * 4)
+            }
+            return Word(limbs: l)
+        }
+        func bit(_ s: Substring) throws(TraceError) -> Bool {
+            guard s == "0" || s == "1" else { throw TraceError.malformed(String(line)) }
+            return s == "1"
+        }
+        self.cycle = cycle
+        guard let code = Opcode(rawValue: UInt8(try hex(f[3]).low64 & 3)) else { throw TraceError.malformed(String(line)) }
+        inputs = UnitInputs(rstN: try bit(f[1]), opValid: try bit(f[2]), opCode: code, opKeep: try bit(f[4]),
+                            opAddr: Int(try hex(f[5]).low64), opData: try hex(f[6]))
+        outputs = UnitOutputs(opReady: try bit(f[7]), done: try bit(f[8]), resultValid: try bit(f[9]),
+                              resultData: try hex(f[10]))
+        var w = BankWrite<Word>()
+        for token in f[11...] where token != "-" {
+            guard let open = token.firstIndex(of: "["), let close = token.firstIndex(of: "]"),
+                  token[token.index(after: close)...].hasPrefix("=") else { throw TraceError.malformed(String(line)) }
+            w.address = Int(try hex(token[token.index(after: open)..<close]).low64)
+            let value = try hex(token[token.index(close, offsetBy: 2)...])
+            switch token[..<open] {
+            case "ref": w.writesReference = true; w.reference = value
+            case "acc": w.writesAccumulator = true; w.accumulator = value
+            default: throw TraceError.malformed(String(line))
+            }
+        }
+        write = w
+    }
+
+    /// The first signal in which `rtl` differs from this (the model's) record:
+    /// outputs first, then the bank write, then the inputs (a harness fault).
+    public func firstDifference(from rtl: TraceRecord) -> TraceDifference? {
+        let m = self, r = rtl
+        func diff(_ signal: String, _ e: Word, _ a: Word, context: Int? = nil) -> TraceDifference? {
+            e == a ? nil : TraceDifference(cycle: cycle, signal: signal, context: context, expected: e, actual: a)
+        }
+        func b(_ x: Bool) -> Word { Word(x ? 1 : 0) }
+        let ctx = m.inputs.opAddr, wa = m.write.address
+        let mw = m.write, rw = r.write
+        var checks: [() -> TraceDifference?] = [
+            { diff("op_ready_o", b(m.outputs.opReady), b(r.outputs.opReady)) },
+            { diff("done_o", b(m.outputs.done), b(r.outputs.done)) },
+            { diff("result_valid_o", b(m.outputs.resultValid), b(r.outputs.resultValid)) },
+            { diff("result_data_o", m.outputs.resultData, r.outputs.resultData) },
+            { diff("ref bank write enable", b(mw.writesReference), b(rw.writesReference), context: wa) },
+            { diff("acc bank write enable", b(mw.writesAccumulator), b(rw.writesAccumulator), context: wa) },
+        ]
+        if !mw.isEmpty { checks.append { diff("bank write address", Word(UInt64(wa)), Word(UInt64(rw.address))) } }
+        if mw.writesReference { checks.append { diff("ref bank write data", mw.reference, rw.reference, context: wa) } }
+        if mw.writesAccumulator { checks.append { diff("acc bank write data", mw.accumulator, rw.accumulator, context: wa) } }
+        checks += [
+            { diff("rst_ni", b(m.inputs.rstN), b(r.inputs.rstN)) },
+            { diff("op_valid_i", b(m.inputs.opValid), b(r.inputs.opValid)) },
+            { diff("op_code_i", Word(UInt64(m.inputs.opCode.rawValue)), Word(UInt64(r.inputs.opCode.rawValue)), context: ctx) },
+            { diff("op_keep_i", b(m.inputs.opKeep), b(r.inputs.opKeep), context: ctx) },
+            { diff("op_addr_i", Word(UInt64(m.inputs.opAddr)), Word(UInt64(r.inputs.opAddr))) },
+            { diff("op_data_i", m.inputs.opData, r.inputs.opData, context: ctx) },
+        ]
+        for check in checks { if let d = check() { return d } }
+        return nil
+    }
+}
+
+/// Where and how the RTL left the model.
+public struct TraceDifference: Hashable, Sendable, CustomStringConvertible {
+    public var cycle: Int
+    public var signal: String
+    public var context: Int?
+    public var expected: Word
+    public var actual: Word
+
+    public var description: String {
+        "cycle \(cycle): \(signal)\(context.map { " (context \($0))" } ?? ""): expected \(expected), got \(actual)"
+    }
+}
+
+public enum TraceError: Error, CustomStringConvertible {
+    case malformed(String)
+    public var description: String {
+        switch self { case .malformed(let l): "malformed trace line: \(l)" }
+    }
+}
