@@ -27,6 +27,12 @@ let package = Package(
         .target(name: "AtomikCycle", dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram"], swiftSettings: hotPath),
         // The RTL under Icarus Verilog and Verilator, driven from the cycle model.
         .target(name: "AtomikRTL", dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle"]),
+        // Co-simulation: model vs RTL cycle by cycle, model vs core operation by operation.
+        .target(
+            name: "AtomikCosim",
+            dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikStimulus"],
+            swiftSettings: hotPath
+        ),
         // Seedable, portable random stimulus.
         .target(name: "AtomikStimulus", dependencies: ["AtomikCore", "AtomikISA"]),
         // The seed articles' programs, runnable.
@@ -34,7 +40,8 @@ let package = Package(
         .executableTarget(
             name: "atomik",
             dependencies: [
-                "AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikExamples",
+                "AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikCosim", "AtomikStimulus",
+                "AtomikExamples",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -55,6 +62,11 @@ let package = Package(
         .testTarget(
             name: "AtomikRTLTests",
             dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikStimulus"]
+        ),
+        .testTarget(
+            name: "AtomikCosimTests",
+            dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikCosim",
+                           "AtomikStimulus"]
         ),
         .testTarget(name: "AtomikExamplesTests", dependencies: ["AtomikExamples"]),
     ]

@@ -7,6 +7,7 @@
 #
 # PARAM is one of WIDTH CONTEXTS STORAGE READ_LATENCY DEPTH (tb_atomik_unit's
 # parameters); this script is the one place that maps them to each tool's flags.
+# $ATOMIK_RTL_DIR (default rtl) names another copy of the RTL, such as a mutant.
 # Builds are cached in $ATOMIK_RTL_CACHE (default .build/rtl-cache), keyed by
 # the RTL and testbench sources, the parameters and the simulator's version.
 # `testbench/run.sh SIM [PARAM=VALUE ...] --build-only` builds and prints the
@@ -37,9 +38,11 @@ case $sim in
 esac
 command -v "$tool" >/dev/null || die "$tool not found: install it with 'apt-get install $package' (or run scripts/setup.sh)"
 
-sources=$(cat rtl/files.f)
+rtl_dir=${ATOMIK_RTL_DIR:-rtl}
+[ -f "$rtl_dir/atomik_unit.v" ] || die "no RTL in '$rtl_dir' (ATOMIK_RTL_DIR)"
+sources=$(sed "s#^rtl/#$rtl_dir/#" rtl/files.f)
 version=$("$tool" -V 2>&1 || true)
-key=$( { for f in $sources rtl/atomik_isa.vh testbench/tb_atomik_unit.v testbench/tb_main.cpp testbench/atomik_shim.cpp
+key=$( { for f in $sources "$rtl_dir/atomik_isa.vh" testbench/tb_atomik_unit.v testbench/tb_main.cpp testbench/atomik_shim.cpp
          do cat "$f"; done
          echo "${params[*]}"; echo "${version%%$'\n'*}"; } | sha256sum | cut -c1-16)
 cache=${ATOMIK_RTL_CACHE:-$root/.build/rtl-cache}/$sim-$key
@@ -51,13 +54,13 @@ if [ ! -d "$cache" ]; then
     case $sim in
         icarus)
             flags=(); for p in "${params[@]}"; do flags+=("-Ptb_atomik_unit.$p"); done
-            iverilog -g2005 -Irtl -s tb_atomik_unit "${flags[@]}" -o "$tmp/sim" $sources testbench/tb_atomik_unit.v
+            iverilog -g2005 -I"$rtl_dir" -s tb_atomik_unit "${flags[@]}" -o "$tmp/sim" $sources testbench/tb_atomik_unit.v
             ;;
         verilator)
             flags=(); for p in "${params[@]}"; do flags+=("-G$p"); done
             verilator --cc --exe --build -j 2 -Wno-fatal -Wno-lint -Wno-style -O3 \
                 -MAKEFLAGS "OPT_FAST=-O3 OPT_SLOW=-O1 OPT_GLOBAL=-O3" \
-                --top-module tb_atomik_unit -Irtl "${flags[@]}" -Mdir "$tmp/obj" -o "$tmp/sim" \
+                --top-module tb_atomik_unit -I"$rtl_dir" "${flags[@]}" -Mdir "$tmp/obj" -o "$tmp/sim" \
                 $sources testbench/tb_atomik_unit.v "$root/testbench/tb_main.cpp" >"$tmp/build.log" 2>&1 \
                 || { cat "$tmp/build.log" >&2; die "verilator build failed"; }
             rm -rf "$tmp/obj"
@@ -69,7 +72,7 @@ if [ ! -d "$cache" ]; then
                 case $p in WIDTH=*) width=${p#WIDTH=} ;; esac
             done
             inc=/usr/share/verilator/include
-            verilator --cc -Wno-fatal -Wno-lint -Wno-style -O3 --top-module atomik_unit -Irtl "${flags[@]}" \
+            verilator --cc -Wno-fatal -Wno-lint -Wno-style -O3 --top-module atomik_unit -I"$rtl_dir" "${flags[@]}" \
                 -Mdir "$tmp/obj" $sources >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log" >&2; die "verilator failed"; }
             for f in "$tmp"/obj/Vatomik_unit*.cpp; do echo "#include \"$f\""; done >"$tmp/model.cpp"
             g++ -std=c++17 -O3 -fPIC -shared -faligned-new -Wl,-Bsymbolic -DVM_COVERAGE=0 -DVM_SC=0 -DVM_TRACE=0 \

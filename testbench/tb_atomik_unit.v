@@ -9,7 +9,8 @@
 //   +trace=FILE     per-cycle trace, in the format of the Swift cycle model
 //   +expected=FILE  optional expected outputs, $readmemh: one line per cycle,
 //                   {op_ready, done, result_valid, result_data}; checked here
-//   +vcd=FILE       optional waveform (Icarus; Verilator is built without tracing)
+//   +vcd=FILE       optional waveform (Icarus; Verilator is built without tracing),
+//   +vcd_from=N     from cycle N on (default 0), +vcd_to=M up to cycle M
 // The run counts only if it prints the line
 //   ATOMIK-TB FINISHED cycles=N checked=K mismatches=M
 module tb_atomik_unit #(
@@ -36,7 +37,7 @@ module tb_atomik_unit #(
     reg [STIM_BITS-1:0] stim [0:DEPTH-1];
     reg [EXP_BITS-1:0]  expected [0:DEPTH-1];
     reg [8*1024-1:0]    vectors_file, expected_file, trace_file, vcd_file;
-    integer cycles, cycle, trace_fd, mismatches, checking;
+    integer cycles, cycle, trace_fd, mismatches, checking, vcd_from, vcd_to;
 
     wire [STIM_BITS-1:0] s        = stim[cycle];
     wire                 rst_ni   = s[INSTR_BITS + 1];
@@ -81,9 +82,13 @@ module tb_atomik_unit #(
             $fwrite(trace_fd, "# atomik-trace 1 WIDTH=%0d CONTEXTS=%0d STORAGE=ff\n", WIDTH, CONTEXTS);
         $fwrite(trace_fd, "# cycle rst_n op_valid op_code op_keep op_addr op_data op_ready done result_valid result_data writes\n");
 `ifndef VERILATOR
+        vcd_from = -1;
         if ($value$plusargs("vcd=%s", vcd_file)) begin
+            if (!$value$plusargs("vcd_from=%d", vcd_from)) vcd_from = 0;
+            if (!$value$plusargs("vcd_to=%d", vcd_to)) vcd_to = -1;
             $dumpfile(vcd_file);
             $dumpvars(0, tb_atomik_unit);
+            if (vcd_from > 0) $dumpoff;
         end
 `endif
     end
@@ -91,6 +96,10 @@ module tb_atomik_unit #(
     // Line n: the inputs and outputs during cycle n and the bank writes of the
     // edge that ends it, read before that edge's non-blocking updates.
     always @(posedge clk) begin
+`ifndef VERILATOR
+        if (vcd_from > 0 && cycle == vcd_from - 1) $dumpon;
+        if (vcd_from >= 0 && cycle == vcd_to) $dumpoff;
+`endif
         if (cycle < cycles) begin
             $fwrite(trace_fd, "%0d %h %h %h %h %h %h %h %h %h %h", cycle, rst_ni, op_valid, op_code, op_keep,
                     op_addr, op_data, op_ready, done, result_valid, result_data);

@@ -141,6 +141,10 @@ public struct TraceDifference: Hashable, Sendable, CustomStringConvertible {
     public var expected: Word
     public var actual: Word
 
+    public init(cycle: Int, signal: String, context: Int?, expected: Word, actual: Word) {
+        self.cycle = cycle; self.signal = signal; self.context = context; self.expected = expected; self.actual = actual
+    }
+
     public var description: String {
         "cycle \(cycle): \(signal)\(context.map { " (context \($0))" } ?? ""): expected \(expected), got \(actual)"
     }

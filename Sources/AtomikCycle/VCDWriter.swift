@@ -16,8 +16,11 @@ public final class VCDWriter: CycleObserver {
     var last: [Word?] = []
     var names: [(String, Int)] = []
 
-    public init(_ out: ByteWriter, bankLimit: Int = 64) {
-        self.out = out; self.bankLimit = bankLimit
+    /// Only cycles in `window` are written (all when nil).
+    public let window: ClosedRange<Int>?
+
+    public init(_ out: ByteWriter, bankLimit: Int = 64, window: ClosedRange<Int>? = nil) {
+        self.out = out; self.bankLimit = bankLimit; self.window = window
     }
 
     /// Identifier codes from the printable characters, '$' left out.
@@ -82,6 +85,10 @@ public final class VCDWriter: CycleObserver {
 
     public func record<U: CycleUnit>(cycle: Int, inputs i: UnitInputs<U.W>, outputs o: UnitOutputs<U.W>, unit: U) throws {
         if ids.isEmpty { try declare(unit) }
+        if let window, !window.contains(cycle) {
+            if cycle < window.lowerBound { pendingRegisters = unit.registers(bankLimit: bankLimit).map(\.value) }
+            return
+        }
         let ports: [Word] = [Word(1), Word(i.rstN ? 1 : 0), Word(i.opValid ? 1 : 0), Word(UInt64(i.opCode.rawValue)),
                              Word(i.opKeep ? 1 : 0), Word(UInt64(i.opAddr)), i.opData.word,
                              Word(o.opReady ? 1 : 0), Word(o.done ? 1 : 0), Word(o.resultValid ? 1 : 0), o.resultData.word]
@@ -96,8 +103,9 @@ public final class VCDWriter: CycleObserver {
     }
 
     public func finish(cycles: Int) throws {
+        let end = window.map { min($0.upperBound + 1, cycles) } ?? cycles
         try out.write { b in
-            b.append(contentsOf: "#\(cycles * 10)\n".utf8)
+            b.append(contentsOf: "#\(end * 10)\n".utf8)
             emit(0, Word(1), into: &b)
             for (k, v) in pendingRegisters.enumerated() { emit(11 + k, v, into: &b) }
         }

@@ -46,9 +46,9 @@ extension RTLSimulator {
     /// program into per-cycle stimulus and expected outputs, the testbench
     /// replays the stimulus on the RTL, checks the outputs and writes its trace,
     /// and the RTL's READ/SWAP results are read back from that trace.
-    /// `vcd` asks the testbench for a waveform (Icarus only).
+    /// `vcd` asks the testbench for a waveform (Icarus only) of the cycles in `vcdWindow`.
     public func run(_ p: UnitParameters, items: some Sequence<ProgramItem>, vcd: String? = nil,
-                    timeout: Duration = .seconds(600)) throws -> RTLRun {
+                    vcdWindow: ClosedRange<Int>? = nil, timeout: Duration = .seconds(600)) throws -> RTLRun {
         try p.validate()
         let root = try Self.repositoryRoot()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-rtl-\(UUID().uuidString)")
@@ -72,7 +72,8 @@ extension RTLSimulator {
         let output = try Self.runTestbench(
             root: root, simulator: self, parameters: p, depth: depth,
             plusargs: ["+vectors=\(stim)", "+cycles=\(stats.cycles)", "+trace=\(rtlTrace)", "+expected=\(exp)"]
-                + (vcd.map { ["+vcd=\($0)"] } ?? []),
+                + (vcd.map { ["+vcd=\($0)"] } ?? [])
+                + (vcdWindow.map { ["+vcd_from=\($0.lowerBound)", "+vcd_to=\($0.upperBound + 1)"] } ?? []),
             timeout: timeout)
         let simulationTime = ContinuousClock.now - start
         guard let finished = output.split(separator: "\n").last(where: { $0.hasPrefix("ATOMIK-TB FINISHED") }) else {
@@ -136,15 +137,17 @@ extension RTLSimulator {
     }
 
     /// Runs testbench/run.sh, killing it after `timeout`; returns its standard output.
+    /// `mode` is the simulator's name for run.sh, or "shim" for the lockstep library.
     static func runTestbench(root: URL, simulator: RTLSimulator, parameters p: UnitParameters, depth: Int,
-                             plusargs: [String], buildOnly: Bool = false, timeout: Duration) throws -> String {
+                             plusargs: [String], buildOnly: Bool = false, mode: String? = nil,
+                             timeout: Duration) throws -> String {
         let (command, package) = simulator.tool
         guard Self.onPath(command) else {
             throw RTLError("\(command) is not installed: install it with 'apt-get install \(package)' (or run scripts/setup.sh)")
         }
         let process = Process()
         process.executableURL = root.appendingPathComponent("testbench/run.sh")
-        process.arguments = [simulator.rawValue] + Self.parameterArguments(p, depth: depth)
+        process.arguments = [mode ?? simulator.rawValue] + Self.parameterArguments(p, depth: depth)
             + (buildOnly ? ["--build-only"] : ["--"] + plusargs)
         process.currentDirectoryURL = root
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-rtl-\(UUID().uuidString).log")
@@ -176,6 +179,9 @@ extension RTLSimulator {
         ["WIDTH=\(p.width)", "CONTEXTS=\(p.contexts)", "STORAGE=\(Storage.allCases.firstIndex(of: p.storage)!)",
          "READ_LATENCY=\(p.storage == .sram ? p.readLatency : 1)", "DEPTH=\(depth)"]
     }
+
+    /// Whether the simulator's executable is on PATH.
+    public var isInstalled: Bool { Self.onPath(tool.command) }
 
     static func onPath(_ command: String) -> Bool {
         (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").contains {

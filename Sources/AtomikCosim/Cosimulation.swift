@@ -1,0 +1,176 @@
+import AtomikCore
+import AtomikCycle
+import AtomikISA
+import AtomikProgram
+import AtomikRTL
+
+/// How a co-simulation compares and when it stops.
+public struct CosimOptions: Sendable {
+    public var parameters: UnitParameters
+    /// Stop after this many mismatching cycles (1: at the first divergence).
+    public var maxMismatches: Int = 1
+    /// Cycles of both traces shown before a divergence.
+    public var contextCycles: Int = 8
+    /// Cycles per call into the Verilator shim.
+    public var batch: Int = 4096
+
+    public init(parameters: UnitParameters) { self.parameters = parameters }
+}
+
+/// What one co-simulation found.
+public struct CosimOutcome: Sendable {
+    public var simulator: RTLSimulator
+    /// Cycles compared between model and RTL.
+    public var cycles = 0
+    /// Cycles in which model and RTL differ, plus operations in which model and core differ.
+    public var mismatches = 0
+    /// The first cycle where the RTL left the model.
+    public var divergence: TraceDifference?
+    /// The last cycles up to the divergence: (model line, RTL line).
+    public var sideBySide: [(model: String, rtl: String)] = []
+    /// The first operation whose model result differs from the software core's.
+    public var coreMismatch: String?
+    /// Program items executed (a prefix of the program that holds the divergence).
+    public var itemsRun = 0
+
+    public init(simulator: RTLSimulator) { self.simulator = simulator }
+
+    public var passed: Bool { mismatches == 0 }
+
+    mutating func merge(_ core: Cosimulation.CoreComparison) {
+        mismatches += core.mismatches
+        coreMismatch = core.firstMismatch
+        itemsRun = core.itemsRun
+    }
+}
+
+/// Compares the RTL with the cycle model cycle by cycle (outputs and bank
+/// writes) and the model with the software core operation by operation.
+public enum Cosimulation {
+    /// Verilator in lockstep in this process: the model runs a batch of cycles,
+    /// the shim runs the same inputs, the batch is compared, and a divergence
+    /// stops the run at once.
+    public static func lockstep(_ options: CosimOptions, shim: VerilatorShim,
+                                items: some Sequence<ProgramItem>) throws -> CosimOutcome {
+        let p = options.parameters
+        var outcome = CosimOutcome(simulator: .verilator)
+        var rtl = ShimBuffers(capacity: options.batch, width: p.width)
+        var previousModel: ShimBuffers? = nil, previousRTL: ShimBuffers? = nil
+        var stop = false
+        let recorder = LockstepRecorder(capacity: options.batch, width: p.width) { model in
+            rtl.inCtl = model.inCtl; rtl.inAddr = model.inAddr; rtl.inData = model.inData
+            rtl.count = model.count
+            shim.step(&rtl)
+            let base = outcome.cycles
+            for k in 0..<model.count where !model.matches(rtl, at: k) {
+                outcome.mismatches += 1
+                if outcome.divergence == nil {
+                    let m = model.record(k, cycle: base + k), r = rtl.record(k, cycle: base + k)
+                    outcome.divergence = m.firstDifference(from: r)
+                    outcome.sideBySide = window(options.contextCycles, k: k, base: base, p: p, model: model, rtl: rtl,
+                                                previousModel: previousModel, previousRTL: previousRTL)
+                }
+                if outcome.mismatches >= options.maxMismatches { stop = true; break }
+            }
+            outcome.cycles += model.count
+            previousModel = model; previousRTL = rtl
+        }
+        let core = try drive(p, items: items, observers: [recorder], stop: { stop })
+        outcome.merge(core)
+        return outcome
+    }
+
+    /// Icarus from vector files: the testbench replays the model's stimulus and
+    /// writes its trace, which is compared with the model's line by line.
+    public static func icarus(_ options: CosimOptions, items: [ProgramItem]) throws -> CosimOutcome {
+        let p = options.parameters
+        var outcome = CosimOutcome(simulator: .icarus)
+        let core = try drive(p, items: items, observers: [], stop: { false })
+        outcome.merge(core)
+        let coreMismatches = outcome.mismatches
+        let run = try RTLSimulator.icarus.run(p, items: items, timeout: .seconds(3600))
+        let model = run.modelTrace.split(separator: "\n"), rtl = run.rtlTrace.split(separator: "\n")
+        var records: [(TraceRecord, TraceRecord)] = []
+        for k in 0..<max(model.count, rtl.count) {
+            guard k < model.count, k < rtl.count else {
+                outcome.mismatches += 1
+                outcome.divergence = outcome.divergence ?? TraceDifference(
+                    cycle: k, signal: "trace length", context: nil, expected: Word(UInt64(model.count)), actual: Word(UInt64(rtl.count)))
+                break
+            }
+            guard let m = try TraceRecord(line: model[k]) else { continue }
+            guard let r = try TraceRecord(line: rtl[k]) else {
+                throw RTLError("the RTL trace has a comment where the model's has cycle \(m.cycle)")
+            }
+            records.append((m, r))
+            if records.count > options.contextCycles { records.removeFirst() }
+            outcome.cycles += 1
+            if let d = m.firstDifference(from: r) {
+                outcome.mismatches += 1
+                if outcome.divergence == nil {
+                    outcome.divergence = d
+                    outcome.sideBySide = records.map { ($0.0.line(p), $0.1.line(p)) }
+                }
+                if outcome.mismatches - coreMismatches >= options.maxMismatches { break }
+            }
+        }
+        return outcome
+    }
+
+    /// What the model-versus-core comparison found.
+    struct CoreComparison {
+        var mismatches = 0
+        var firstMismatch: String?
+        var itemsRun = 0
+    }
+
+    /// Runs the model (with `observers`) and the software core over `items`,
+    /// comparing every READ/SWAP result, until `stop` says so.
+    static func drive(_ p: UnitParameters, items: some Sequence<ProgramItem>, observers: [any CycleObserver],
+                      stop: () -> Bool) throws -> CoreComparison {
+        let core = try AtomikTable<Word>(contexts: p.contexts, width: p.width)
+        var summary = RunSummary()
+        var coreResults: [OperationResult] = []
+        var head = 0
+        var found = CoreComparison()
+        let sim = try CycleSimulator(p, observers: observers) { r in
+            guard head < coreResults.count else { return }
+            let c = coreResults[head]
+            head += 1
+            if c != r {
+                found.mismatches += 1
+                if found.firstMismatch == nil {
+                    found.firstMismatch = "operation \(r.index) (\(r.opcode.mnemonic) \(r.address)): "
+                        + "software core \(c.value), cycle model \(r.value)"
+                }
+            }
+        }
+        for item in items {
+            if let r = try SoftwareEngine.execute(item, on: core, index: summary.operations, summary: &summary) {
+                coreResults.append(r)
+            }
+            try sim.execute(item)
+            found.itemsRun += 1
+            if head > 4096 { coreResults.removeFirst(head); head = 0 }
+            if stop() { break }
+        }
+        _ = try sim.finish()
+        return found
+    }
+
+    /// The `n` cycles up to and including index `k` of the current batch, both sides.
+    static func window(_ n: Int, k: Int, base: Int, p: UnitParameters, model: ShimBuffers, rtl: ShimBuffers,
+                       previousModel: ShimBuffers?, previousRTL: ShimBuffers?) -> [(model: String, rtl: String)] {
+        var lines: [(String, String)] = []
+        for back in stride(from: n - 1, through: 0, by: -1) {
+            let j = k - back
+            if j >= 0 {
+                lines.append((model.record(j, cycle: base + j).line(p), rtl.record(j, cycle: base + j).line(p)))
+            } else if let pm = previousModel, let pr = previousRTL, pm.count + j >= 0 {
+                let i = pm.count + j
+                lines.append((pm.record(i, cycle: base + j).line(p), pr.record(i, cycle: base + j).line(p)))
+            }
+        }
+        return lines
+    }
+}

@@ -1,0 +1,106 @@
+import AtomikCycle
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Per-cycle stimulus and outputs exchanged with the Verilator shim in one
+/// call per batch, laid out as testbench/atomik_shim.cpp reads and writes them.
+public struct ShimBuffers {
+    public let capacity: Int
+    /// 32-bit words per data value: ceil(WIDTH / 32).
+    public let words: Int
+    public var count = 0
+    /// bit 0 rst_n, bit 1 op_valid, bits 3:2 op_code, bit 4 op_keep.
+    public var inCtl: [UInt8]
+    public var inAddr: [UInt32]
+    public var inData: [UInt32]
+    /// bit 0 op_ready, 1 done, 2 result_valid, 3 wr_ref_en, 4 wr_acc_en.
+    public var outCtl: [UInt8]
+    public var outWaddr: [UInt32]
+    public var outRdata: [UInt32]
+    public var outWref: [UInt32]
+    public var outWacc: [UInt32]
+
+    public init(capacity: Int, width: Int) {
+        self.capacity = capacity
+        words = (width + 31) / 32
+        inCtl = Array(repeating: 0, count: capacity)
+        inAddr = Array(repeating: 0, count: capacity)
+        inData = Array(repeating: 0, count: capacity * words)
+        outCtl = Array(repeating: 0, count: capacity)
+        outWaddr = Array(repeating: 0, count: capacity)
+        outRdata = Array(repeating: 0, count: capacity * words)
+        outWref = Array(repeating: 0, count: capacity * words)
+        outWacc = Array(repeating: 0, count: capacity * words)
+    }
+}
+
+/// The RTL compiled by Verilator into a shared library with a C ABI
+/// (testbench/atomik_shim.cpp), loaded in this process for lockstep
+/// co-simulation. Each instance is one fresh unit.
+public final class VerilatorShim {
+    typealias CreateFn = @convention(c) () -> UnsafeMutableRawPointer?
+    typealias DestroyFn = @convention(c) (UnsafeMutableRawPointer?) -> Void
+    typealias WordsFn = @convention(c) () -> Int32
+    typealias StepFn = @convention(c) (
+        UnsafeMutableRawPointer?, Int32, UnsafePointer<UInt8>?, UnsafePointer<UInt32>?, UnsafePointer<UInt32>?,
+        UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<UInt32>?, UnsafeMutablePointer<UInt32>?,
+        UnsafeMutablePointer<UInt32>?, UnsafeMutablePointer<UInt32>?) -> Void
+
+    private let library: UnsafeMutableRawPointer
+    private let handle: UnsafeMutableRawPointer
+    private let stepFn: StepFn
+    private let destroyFn: DestroyFn
+    public let words: Int
+
+    /// Builds (or finds in the cache) the shim for design point `p` and loads it.
+    public convenience init(_ p: UnitParameters) throws {
+        try p.validate()
+        let path = try RTLSimulator.runTestbench(
+            root: try RTLSimulator.repositoryRoot(), simulator: .verilator, parameters: p, depth: 1,
+            plusargs: [], mode: "shim", timeout: .seconds(900)
+        ).split(separator: "\n").last.map(String.init) ?? ""
+        try self.init(library: path)
+    }
+
+    public init(library path: String) throws {
+        guard let lib = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
+            throw RTLError("cannot load the Verilator shim \(path): \(String(cString: dlerror()))")
+        }
+        func symbol<T>(_ name: String, _: T.Type) throws -> T {
+            guard let s = dlsym(lib, name) else { throw RTLError("the shim \(path) has no \(name)") }
+            return unsafeBitCast(s, to: T.self)
+        }
+        library = lib
+        let create = try symbol("atomik_shim_create", CreateFn.self)
+        stepFn = try symbol("atomik_shim_step", StepFn.self)
+        destroyFn = try symbol("atomik_shim_destroy", DestroyFn.self)
+        words = Int(try symbol("atomik_shim_words", WordsFn.self)())
+        guard let h = create() else { throw RTLError("the shim could not create a model") }
+        handle = h
+    }
+
+    deinit {
+        destroyFn(handle)
+        dlclose(library)
+    }
+
+    /// Runs the `count` cycles whose inputs are in `b`, filling its outputs.
+    public func step(_ b: inout ShimBuffers) {
+        precondition(b.words == words, "buffers for a different width")
+        let n = Int32(b.count)
+        b.inCtl.withUnsafeBufferPointer { ic in
+        b.inAddr.withUnsafeBufferPointer { ia in
+        b.inData.withUnsafeBufferPointer { id in
+        b.outCtl.withUnsafeMutableBufferPointer { oc in
+        b.outWaddr.withUnsafeMutableBufferPointer { ow in
+        b.outRdata.withUnsafeMutableBufferPointer { od in
+        b.outWref.withUnsafeMutableBufferPointer { orf in
+        b.outWacc.withUnsafeMutableBufferPointer { oac in
+            stepFn(handle, n, ic.baseAddress, ia.baseAddress, id.baseAddress, oc.baseAddress, ow.baseAddress,
+                   od.baseAddress, orf.baseAddress, oac.baseAddress)
+        }}}}}}}}
+    }
+}
