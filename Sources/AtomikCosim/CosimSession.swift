@@ -60,7 +60,9 @@ public struct CosimSession {
     /// Runs one simulator over `items`.
     public func check(_ simulator: RTLSimulator, items: [ProgramItem], options: CosimOptions) throws -> CosimOutcome {
         switch simulator {
-        case .verilator: try Cosimulation.lockstep(options, shim: try VerilatorShim(options.parameters), items: items)
+        case .verilator:
+            try Cosimulation.lockstep(options, shim: try VerilatorShim(options.parameters, rtl: options.rtlDirectory),
+                                      items: items)
         case .icarus: try Cosimulation.icarus(options, items: items)
         }
     }
@@ -110,7 +112,8 @@ public struct CosimSession {
             var written = [modelVCD]
             if RTLSimulator.icarus.isInstalled {
                 let rtlVCD = "\(outputDirectory)/\(o.simulator.rawValue)-divergence-rtl.vcd"
-                _ = try? RTLSimulator.icarus.run(p, items: prefix, vcd: rtlVCD, vcdWindow: window)
+                _ = try? RTLSimulator.icarus.run(p, items: prefix, vcd: rtlVCD, vcdWindow: window,
+                                                 rtl: options.rtlDirectory)
                 if FileManager.default.fileExists(atPath: rtlVCD) { written.append(rtlVCD + " (Icarus)") }
             }
             say("waveforms of cycles \(window.lowerBound)...\(window.upperBound): " + written.joined(separator: ", "))

@@ -13,6 +13,8 @@ public struct CosimOptions: Sendable {
     public var contextCycles: Int = 8
     /// Cycles per call into the Verilator shim.
     public var batch: Int = 4096
+    /// Another copy of rtl/ to simulate (a mutant); nil for rtl/ itself.
+    public var rtlDirectory: String?
 
     public init(parameters: UnitParameters) { self.parameters = parameters }
 }
@@ -88,7 +90,7 @@ public enum Cosimulation {
         let core = try drive(p, items: items, observers: [], stop: { false })
         outcome.merge(core)
         let coreMismatches = outcome.mismatches
-        let run = try RTLSimulator.icarus.run(p, items: items, timeout: .seconds(3600))
+        let run = try RTLSimulator.icarus.run(p, items: items, rtl: options.rtlDirectory, timeout: .seconds(3600))
         let model = run.modelTrace.split(separator: "\n"), rtl = run.rtlTrace.split(separator: "\n")
         var records: [(TraceRecord, TraceRecord)] = []
         for k in 0..<max(model.count, rtl.count) {
@@ -99,8 +101,21 @@ public enum Cosimulation {
                 break
             }
             guard let m = try TraceRecord(line: model[k]) else { continue }
-            guard let r = try TraceRecord(line: rtl[k]) else {
-                throw RTLError("the RTL trace has a comment where the model's has cycle \(m.cycle)")
+            let r: TraceRecord
+            do {
+                guard let parsed = try TraceRecord(line: rtl[k]) else {
+                    throw RTLError("the RTL trace has a comment where the model's has cycle \(m.cycle)")
+                }
+                r = parsed
+            } catch is TraceError {
+                // x or z in the RTL's outputs: a divergence of its own kind.
+                outcome.mismatches += 1
+                if outcome.divergence == nil {
+                    outcome.divergence = TraceDifference(cycle: m.cycle, signal: "outputs", context: nil, expected: .zero,
+                                                         actual: .zero, detail: "unknown (x/z) values: \(rtl[k])")
+                    outcome.sideBySide = records.map { ($0.0.line(p), $0.1.line(p)) } + [(m.line(p), String(rtl[k]))]
+                }
+                break
             }
             records.append((m, r))
             if records.count > options.contextCycles { records.removeFirst() }

@@ -140,13 +140,17 @@ public struct TraceDifference: Hashable, Sendable, CustomStringConvertible {
     public var context: Int?
     public var expected: Word
     public var actual: Word
+    /// Said instead of expected and actual when the values cannot be (x or z).
+    public var detail: String?
 
-    public init(cycle: Int, signal: String, context: Int?, expected: Word, actual: Word) {
+    public init(cycle: Int, signal: String, context: Int?, expected: Word, actual: Word, detail: String? = nil) {
         self.cycle = cycle; self.signal = signal; self.context = context; self.expected = expected; self.actual = actual
+        self.detail = detail
     }
 
     public var description: String {
-        "cycle \(cycle): \(signal)\(context.map { " (context \($0))" } ?? ""): expected \(expected), got \(actual)"
+        "cycle \(cycle): \(signal)\(context.map { " (context \($0))" } ?? ""): "
+            + (detail ?? "expected \(expected), got \(actual)")
     }
 }
 

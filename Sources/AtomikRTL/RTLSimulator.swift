@@ -47,8 +47,10 @@ extension RTLSimulator {
     /// replays the stimulus on the RTL, checks the outputs and writes its trace,
     /// and the RTL's READ/SWAP results are read back from that trace.
     /// `vcd` asks the testbench for a waveform (Icarus only) of the cycles in `vcdWindow`.
+    /// `rtl` names another copy of rtl/ (a mutant), as $ATOMIK_RTL_DIR does for run.sh.
     public func run(_ p: UnitParameters, items: some Sequence<ProgramItem>, vcd: String? = nil,
-                    vcdWindow: ClosedRange<Int>? = nil, timeout: Duration = .seconds(600)) throws -> RTLRun {
+                    vcdWindow: ClosedRange<Int>? = nil, rtl: String? = nil,
+                    timeout: Duration = .seconds(600)) throws -> RTLRun {
         try p.validate()
         let root = try Self.repositoryRoot()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-rtl-\(UUID().uuidString)")
@@ -74,7 +76,7 @@ extension RTLSimulator {
             plusargs: ["+vectors=\(stim)", "+cycles=\(stats.cycles)", "+trace=\(rtlTrace)", "+expected=\(exp)"]
                 + (vcd.map { ["+vcd=\($0)"] } ?? [])
                 + (vcdWindow.map { ["+vcd_from=\($0.lowerBound)", "+vcd_to=\($0.upperBound + 1)"] } ?? []),
-            timeout: timeout)
+            rtl: rtl, timeout: timeout)
         let simulationTime = ContinuousClock.now - start
         guard let finished = output.split(separator: "\n").last(where: { $0.hasPrefix("ATOMIK-TB FINISHED") }) else {
             throw RTLError("the \(rawValue) testbench did not finish (no 'ATOMIK-TB FINISHED' line); it printed:\n\(output)")
@@ -140,7 +142,7 @@ extension RTLSimulator {
     /// `mode` is the simulator's name for run.sh, or "shim" for the lockstep library.
     static func runTestbench(root: URL, simulator: RTLSimulator, parameters p: UnitParameters, depth: Int,
                              plusargs: [String], buildOnly: Bool = false, mode: String? = nil,
-                             timeout: Duration) throws -> String {
+                             rtl: String? = nil, timeout: Duration) throws -> String {
         let (command, package) = simulator.tool
         guard Self.onPath(command) else {
             throw RTLError("\(command) is not installed: install it with 'apt-get install \(package)' (or run scripts/setup.sh)")
@@ -150,6 +152,11 @@ extension RTLSimulator {
         process.arguments = [mode ?? simulator.rawValue] + Self.parameterArguments(p, depth: depth)
             + (buildOnly ? ["--build-only"] : ["--"] + plusargs)
         process.currentDirectoryURL = root
+        if let rtl {
+            var environment = ProcessInfo.processInfo.environment
+            environment["ATOMIK_RTL_DIR"] = rtl
+            process.environment = environment
+        }
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-rtl-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }

@@ -55,12 +55,13 @@ public final class VerilatorShim {
     private let destroyFn: DestroyFn
     public let words: Int
 
-    /// Builds (or finds in the cache) the shim for design point `p` and loads it.
-    public convenience init(_ p: UnitParameters) throws {
+    /// Builds (or finds in the cache) the shim for design point `p` and loads
+    /// it; `rtl` names another copy of rtl/ (a mutant).
+    public convenience init(_ p: UnitParameters, rtl: String? = nil) throws {
         try p.validate()
         let path = try RTLSimulator.runTestbench(
             root: try RTLSimulator.repositoryRoot(), simulator: .verilator, parameters: p, depth: 1,
-            plusargs: [], mode: "shim", timeout: .seconds(900)
+            plusargs: [], mode: "shim", rtl: rtl, timeout: .seconds(900)
         ).split(separator: "\n").last.map(String.init) ?? ""
         try self.init(library: path)
     }

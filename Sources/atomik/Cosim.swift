@@ -1,6 +1,7 @@
 import ArgumentParser
 import AtomikCosim
 import AtomikCycle
+import AtomikProgram
 import AtomikRTL
 import AtomikStimulus
 import Foundation
@@ -71,18 +72,33 @@ extension Atomik {
         @Flag(help: "Do not shrink a diverging program.")
         var noShrink = false
 
+        @Option(help: "Run the regression list in this file (see regress/ci.txt) instead of one program.")
+        var regress: String?
+
+        @Option(help: "With --regress or --mutate: write JUnit XML here.")
+        var junit: String?
+
+        @Flag(help: "Mutation check: apply each deliberate RTL fault to a copy of rtl/ and run the regression (--regress, default regress/mutation.txt) against it.")
+        var mutate = false
+
         var parameters: UnitParameters {
             UnitParameters(width: width, contexts: contexts, storage: storage, readLatency: readLatency)
         }
 
         func validate() throws {
             do { try parameters.validate() } catch { throw ValidationError(error.description) }
+            if regress != nil || mutate {
+                if program != nil || recipe != nil { throw ValidationError("--regress and --mutate take no program or --recipe") }
+                return
+            }
             if (program == nil) == (recipe == nil) { throw ValidationError("give a program file or --recipe, not both") }
             guard length >= 1 else { throw ValidationError("--length must be at least 1") }
             guard maxMismatches >= 1 else { throw ValidationError("--max-mismatches must be at least 1") }
         }
 
         func run() throws {
+            if mutate { return try runMutationCheck() }
+            if let regress { return try runRegression(regress) }
             let stimulus: CosimStimulus
             if let recipe {
                 let chosen = seed ?? ProcessInfo.processInfo.environment["ATOMIK_SEED"].flatMap { UInt64($0) }
@@ -99,6 +115,46 @@ extension Atomik {
             session.shrink = !noShrink
             let outcomes = try session.run { line in print(line) }
             if outcomes.contains(where: { !$0.passed }) { throw ExitCode(1) }
+        }
+    
+        func entries(_ path: String) throws -> [RegressionEntry] {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ValidationError("cannot read the regression list '\(path)'")
+            }
+            return try RegressionList.parse(String(decoding: data, as: UTF8.self), file: path)
+        }
+
+        func writeJUnit(_ results: [RegressionResult], name: String) throws {
+            guard let junit else { return }
+            let file = try AtomicOutput(path: junit)
+            try file.writer.write(Regression.junit(results, name: name))
+            try file.commit()
+        }
+
+        func runRegression(_ path: String) throws {
+            let list = try entries(path)
+            print("regression \(path): \(list.count) entries")
+            let results = try Regression.run(list) { r in
+                print("  \(r.outcome.passed ? "pass" : "FAIL") \(r.entry.name) on \(r.outcome.simulator.rawValue): "
+                      + "\(r.outcome.cycles) cycles, \(r.outcome.mismatches) mismatches")
+            }
+            print(Regression.table(results), terminator: "")
+            try writeJUnit(results, name: "atomik-cosim-regression")
+            let cycles = results.map(\.outcome.cycles).reduce(0, +), mismatches = results.map(\.outcome.mismatches).reduce(0, +)
+            print("\(cycles) cycles, \(mismatches) mismatches")
+            if mismatches > 0 { throw ExitCode(1) }
+        }
+
+        func runMutationCheck() throws {
+            let path = regress ?? "regress/mutation.txt"
+            let list = try entries(path)
+            print("mutation check: \(MutationCheck.mutants.count) faults, regression \(path)")
+            let results = try MutationCheck.run(list) { r in
+                print("  \(r.killed ? "killed  " : "SURVIVED") \(r.mutant)" + (r.killedBy.map { " (by \($0))" } ?? ""))
+            }
+            let killed = results.filter(\.killed).count
+            print("mutation score: \(killed)/\(results.count)")
+            if killed < results.count { throw ExitCode(1) }
         }
     }
 }

@@ -1,0 +1,148 @@
+import AtomikCore
+import AtomikCycle
+import AtomikProgram
+import AtomikRTL
+import AtomikStimulus
+import Foundation
+
+/// One regression entry: a design point, a recipe, a seed, a length and the simulators.
+public struct RegressionEntry: Hashable, Sendable {
+    public var parameters: UnitParameters
+    public var recipe: Recipe
+    public var seed: UInt64
+    public var length: Int
+    public var simulators: [RTLSimulator]
+    /// Line of the regression list it came from.
+    public var line: Int
+
+    public var name: String {
+        "\(parameters.storage.rawValue) W\(parameters.width) C\(parameters.contexts)"
+            + (parameters.storage == .sram ? " L\(parameters.readLatency)" : "") + " \(recipe.rawValue) seed \(seed)"
+    }
+}
+
+/// A regression list, declared as data: one entry a line, `key=value` words,
+///
+///     # comment
+///     width=64 contexts=256 storage=sram latency=1 recipe=hazard seed=7 length=20000 simulator=both
+///
+/// `latency` defaults to 1, `seed` to 1, `length` to 10000, `simulator` to both.
+public enum RegressionList {
+    public static func parse(_ text: String, file: String) throws(ProgramError) -> [RegressionEntry] {
+        var entries: [RegressionEntry] = []
+        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            guard !line.allSatisfy(\.isWhitespace) else { continue }
+            func fail(_ message: String, at word: Substring? = nil) -> ProgramError {
+                let column = word.map { raw.distance(from: raw.startIndex, to: $0.startIndex) + 1 } ?? 1
+                return ProgramError(message, at: SourceLocation(file: file, line: n + 1, column: column))
+            }
+            var values: [String: (Substring, Substring)] = [:]
+            for word in line.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+                let kv = word.split(separator: "=", maxSplits: 1)
+                guard kv.count == 2, ["width", "contexts", "storage", "latency", "recipe", "seed", "length", "simulator"]
+                    .contains(String(kv[0])) else {
+                    throw fail("expected key=value with key width, contexts, storage, latency, recipe, seed, length or simulator; found '\(word)'", at: word)
+                }
+                values[String(kv[0])] = (kv[1], word)
+            }
+            func int(_ key: String, _ fallback: Int?) throws(ProgramError) -> Int {
+                guard let (v, word) = values[key] else {
+                    guard let fallback else { throw fail("missing \(key)=") }
+                    return fallback
+                }
+                guard let i = Int(v) else { throw fail("\(key): expected a decimal number, found '\(v)'", at: word) }
+                return i
+            }
+            let width = try int("width", nil), contexts = try int("contexts", nil), latency = try int("latency", 1)
+            guard let (s, sw) = values["storage"] else { throw fail("missing storage=") }
+            guard let storage = Storage(rawValue: String(s)) else { throw fail("storage: expected ff or sram, found '\(s)'", at: sw) }
+            guard let (r, rw) = values["recipe"] else { throw fail("missing recipe=") }
+            guard let recipe = Recipe(rawValue: String(r)) else {
+                throw fail("recipe: expected one of \(Recipe.allCases.map(\.rawValue).joined(separator: ", ")), found '\(r)'", at: rw)
+            }
+            let seed = try int("seed", 1), length = try int("length", 10000)
+            let simulators: [RTLSimulator]
+            switch values["simulator"]?.0 ?? "both" {
+            case "both": simulators = [.verilator, .icarus]
+            case "verilator": simulators = [.verilator]
+            case "icarus": simulators = [.icarus]
+            case let other: throw fail("simulator: expected verilator, icarus or both, found '\(other)'", at: values["simulator"]?.1)
+            }
+            let p = UnitParameters(width: width, contexts: contexts, storage: storage, readLatency: latency)
+            do { try p.validate() } catch { throw fail(error.description) }
+            guard length >= 1, seed >= 0 else { throw fail("length must be at least 1 and seed not negative") }
+            entries.append(RegressionEntry(parameters: p, recipe: recipe, seed: UInt64(seed), length: length,
+                                           simulators: simulators, line: n + 1))
+        }
+        return entries
+    }
+}
+
+/// The result of one entry on one simulator.
+public struct RegressionResult: Sendable {
+    public var entry: RegressionEntry
+    public var outcome: CosimOutcome
+    public var seconds: Double
+}
+
+public enum Regression {
+    /// Runs every entry on its simulators (against `rtl`, or rtl/ when nil).
+    public static func run(_ entries: [RegressionEntry], rtl: String? = nil,
+                           progress: (RegressionResult) -> Void = { _ in }) throws -> [RegressionResult] {
+        var results: [RegressionResult] = []
+        for e in entries {
+            var options = CosimOptions(parameters: e.parameters)
+            options.rtlDirectory = rtl
+            let session = CosimSession(options: options, stimulus: .recipe(e.recipe, seed: e.seed, length: e.length),
+                                       simulators: e.simulators, outputDirectory: "")
+            let items = try session.stimulus.items(e.parameters)
+            for s in e.simulators {
+                let start = ContinuousClock.now
+                let outcome = try session.check(s, items: items, options: options)
+                let d = ContinuousClock.now - start
+                let r = RegressionResult(entry: e, outcome: outcome,
+                                         seconds: Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
+                results.append(r)
+                progress(r)
+            }
+        }
+        return results
+    }
+
+    /// A table of the results, one row per entry and simulator.
+    public static func table(_ results: [RegressionResult]) -> String {
+        func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(1, n - s.count)) }
+        var out = pad("entry", 44) + pad("simulator", 11) + pad("cycles", 10) + pad("mismatches", 12) + pad("seconds", 9) + "result\n"
+        for r in results {
+            out += pad(r.entry.name, 44) + pad(r.outcome.simulator.rawValue, 11) + pad("\(r.outcome.cycles)", 10)
+                + pad("\(r.outcome.mismatches)", 12) + pad(String(format: "%.2f", r.seconds), 9)
+                + (r.outcome.passed ? "pass" : "FAIL") + "\n"
+        }
+        return out
+    }
+
+    /// JUnit XML: one testcase per entry and simulator, a failure carrying the
+    /// divergence and the command that replays it.
+    public static func junit(_ results: [RegressionResult], name: String = "atomik-cosim") -> String {
+        func esc(_ s: String) -> String {
+            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        }
+        let failures = results.filter { !$0.outcome.passed }.count
+        let total = results.map(\.seconds).reduce(0, +)
+        var x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        x += "<testsuite name=\"\(name)\" tests=\"\(results.count)\" failures=\"\(failures)\" errors=\"0\" time=\"\(String(format: "%.3f", total))\">\n"
+        for r in results {
+            let e = r.entry, p = e.parameters
+            x += "  <testcase classname=\"\(esc(name)).\(r.outcome.simulator.rawValue)\" name=\"\(esc(e.name))\" time=\"\(String(format: "%.3f", r.seconds))\""
+            if r.outcome.passed { x += "/>\n"; continue }
+            let what = r.outcome.divergence?.description ?? r.outcome.coreMismatch ?? "mismatch"
+            let replay = "atomik cosim --recipe \(e.recipe.rawValue) --seed \(e.seed) --length \(e.length) --width \(p.width) "
+                + "--contexts \(p.contexts) --storage \(p.storage.rawValue) --read-latency \(p.readLatency) "
+                + "--simulator \(r.outcome.simulator.rawValue)"
+            x += ">\n    <failure message=\"\(esc(what))\">\(esc("\(r.outcome.mismatches) mismatches in \(r.outcome.cycles) cycles\nreplay: \(replay)"))</failure>\n  </testcase>\n"
+        }
+        return x + "</testsuite>\n"
+    }
+}
