@@ -53,12 +53,6 @@ void* atomik_shim_create() {
     return s;
 }
 
-void atomik_shim_destroy(void* handle) {
-    Shim* s = static_cast<Shim*>(handle);
-    s->top.final();
-    delete s;
-}
-
 void atomik_shim_step(void* handle, int n, const uint8_t* in_ctl, const uint32_t* in_addr, const uint32_t* in_data,
                       uint8_t* out_ctl, uint32_t* out_waddr, uint32_t* out_rdata, uint32_t* out_wref,
                       uint32_t* out_wacc) {

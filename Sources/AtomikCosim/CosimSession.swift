@@ -61,7 +61,7 @@ public struct CosimSession {
     public func check(_ simulator: RTLSimulator, items: [ProgramItem], options: CosimOptions) throws -> CosimOutcome {
         switch simulator {
         case .verilator:
-            try Cosimulation.lockstep(options, shim: try VerilatorShim(options.parameters, rtl: options.rtlDirectory),
+            try Cosimulation.lockstep(options, shim: try VerilatorShim.shared(options.parameters, rtl: options.rtlDirectory),
                                       items: items)
         case .icarus: try Cosimulation.icarus(options, items: items)
         }

@@ -55,6 +55,8 @@ public enum Cosimulation {
     public static func lockstep(_ options: CosimOptions, shim: VerilatorShim,
                                 items: some Sequence<ProgramItem>) throws -> CosimOutcome {
         let p = options.parameters
+        shim.lock.lock()
+        defer { shim.lock.unlock() }
         var outcome = CosimOutcome(simulator: .verilator)
         var rtl = ShimBuffers(capacity: options.batch, width: p.width)
         var previousModel: ShimBuffers? = nil, previousRTL: ShimBuffers? = nil

@@ -39,34 +39,46 @@ public struct ShimBuffers {
 
 /// The RTL compiled by Verilator into a shared library with a C ABI
 /// (testbench/atomik_shim.cpp), loaded in this process for lockstep
-/// co-simulation. Each instance is one fresh unit.
-public final class VerilatorShim {
+/// co-simulation.
+///
+/// One model per library lives for the whole process (`shared`): a run starts
+/// with a reset cycle, which puts the unit into the same state as a fresh one
+/// (the sram clear sweep zeroes the memories), and Verilated models are not
+/// destroyed, because their destructors race with the runtime's own teardown
+/// at process exit. `lock` serialises runs that share a model.
+public final class VerilatorShim: @unchecked Sendable {
     typealias CreateFn = @convention(c) () -> UnsafeMutableRawPointer?
-    typealias DestroyFn = @convention(c) (UnsafeMutableRawPointer?) -> Void
     typealias WordsFn = @convention(c) () -> Int32
     typealias StepFn = @convention(c) (
         UnsafeMutableRawPointer?, Int32, UnsafePointer<UInt8>?, UnsafePointer<UInt32>?, UnsafePointer<UInt32>?,
         UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<UInt32>?, UnsafeMutablePointer<UInt32>?,
         UnsafeMutablePointer<UInt32>?, UnsafeMutablePointer<UInt32>?) -> Void
 
-    private let library: UnsafeMutableRawPointer
     private let handle: UnsafeMutableRawPointer
     private let stepFn: StepFn
-    private let destroyFn: DestroyFn
     public let words: Int
+    public let lock = NSLock()
 
-    /// Builds (or finds in the cache) the shim for design point `p` and loads
-    /// it; `rtl` names another copy of rtl/ (a mutant).
-    public convenience init(_ p: UnitParameters, rtl: String? = nil) throws {
+    nonisolated(unsafe) private static var loaded: [String: VerilatorShim] = [:]
+    private static let loadedLock = NSLock()
+
+    /// The model of design point `p` (built, or found in the cache, and
+    /// loaded on first use); `rtl` names another copy of rtl/ (a mutant).
+    public static func shared(_ p: UnitParameters, rtl: String? = nil) throws -> VerilatorShim {
         try p.validate()
         let path = try RTLSimulator.runTestbench(
             root: try RTLSimulator.repositoryRoot(), simulator: .verilator, parameters: p, depth: 1,
             plusargs: [], mode: "shim", rtl: rtl, timeout: .seconds(900)
         ).split(separator: "\n").last.map(String.init) ?? ""
-        try self.init(library: path)
+        loadedLock.lock()
+        defer { loadedLock.unlock() }
+        if let shim = loaded[path] { return shim }
+        let shim = try VerilatorShim(library: path)
+        loaded[path] = shim
+        return shim
     }
 
-    public init(library path: String) throws {
+    private init(library path: String) throws {
         guard let lib = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
             throw RTLError("cannot load the Verilator shim \(path): \(String(cString: dlerror()))")
         }
@@ -74,18 +86,11 @@ public final class VerilatorShim {
             guard let s = dlsym(lib, name) else { throw RTLError("the shim \(path) has no \(name)") }
             return unsafeBitCast(s, to: T.self)
         }
-        library = lib
         let create = try symbol("atomik_shim_create", CreateFn.self)
         stepFn = try symbol("atomik_shim_step", StepFn.self)
-        destroyFn = try symbol("atomik_shim_destroy", DestroyFn.self)
         words = Int(try symbol("atomik_shim_words", WordsFn.self)())
         guard let h = create() else { throw RTLError("the shim could not create a model") }
         handle = h
-    }
-
-    deinit {
-        destroyFn(handle)
-        dlclose(library)
     }
 
     /// Runs the `count` cycles whose inputs are in `b`, filling its outputs.

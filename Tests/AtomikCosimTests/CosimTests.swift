@@ -1,0 +1,144 @@
+import AtomikCore
+import AtomikCosim
+import AtomikCycle
+import AtomikISA
+import AtomikProgram
+import AtomikRTL
+import AtomikStimulus
+import Foundation
+import Testing
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+/// The simulators are on every machine set up by scripts/setup.sh, and always under CI.
+func simulatorsInstalled() -> Bool {
+    (RTLSimulator.icarus.isInstalled && RTLSimulator.verilator.isInstalled) || ProcessInfo.processInfo.environment["CI"] != nil
+}
+
+@Suite struct Stimulus {
+    /// The PRNG is xoshiro256** seeded by SplitMix64: these are its first outputs
+    /// for seed 42, computed independently (in Python) from the published algorithm.
+    @Test func prngIsPortable() {
+        var r = StimulusRandom(seed: 42)
+        #expect([r.next(), r.next(), r.next()] == [0x1578_0b2e_0c2e_c716, 0x6104_d986_6d11_3a7e, 0xae17_5332_39e4_99a1])
+    }
+
+    @Test(arguments: Recipe.allCases)
+    func recipesAreSeededAndAgreeWithTheCore(_ recipe: Recipe) throws {
+        let a = Array(recipe.items(width: 16, contexts: 8, length: 500, seed: 9))
+        #expect(a == Array(recipe.items(width: 16, contexts: 8, length: 500, seed: 9)))
+        #expect(a != Array(recipe.items(width: 16, contexts: 8, length: 500, seed: 10)))
+        #expect(a.count == 500)
+        for p in [UnitParameters(width: 16, contexts: 8, storage: .ff),
+                  UnitParameters(width: 16, contexts: 8, storage: .sram, readLatency: 2)] {
+            var results: [OperationResult] = []
+            let sim = try CycleSimulator(p) { results.append($0) }
+            try sim.execute(a)
+            _ = try sim.finish()
+            #expect(results == (try SoftwareEngine.run(a, on: try AtomikTable<Word>(contexts: 8, width: 16))))
+        }
+    }
+
+    @Test func hazardRecipeHitsEveryDistance() {
+        // Distances between operations on the same context, in cycles.
+        var last: [Int: Int] = [:], seen = Set<Int>(), cycle = 0
+        for item in Recipe.hazard.items(width: 8, contexts: 4, length: 2000, seed: 1) {
+            switch item {
+            case .op(let i):
+                if let l = last[i.address] { seen.insert(min(cycle - l - 1, 3)) }
+                last[i.address] = cycle; cycle += 1
+            case .idle(let n): cycle += n
+            case .reset(let n): cycle += n
+            }
+        }
+        #expect(seen == [0, 1, 2, 3])
+    }
+}
+
+@Suite struct RegressionLists {
+    @Test func parsesEntriesAndDefaults() throws {
+        let e = try RegressionList.parse("# c\n\nwidth=8 contexts=4 storage=sram recipe=hazard  # x\n", file: "r.txt")
+        #expect(e.count == 1)
+        #expect(e[0].parameters == UnitParameters(width: 8, contexts: 4, storage: .sram, readLatency: 1))
+        #expect(e[0].seed == 1 && e[0].length == 10000 && e[0].simulators == [.verilator, .icarus] && e[0].line == 3)
+    }
+
+    @Test(arguments: [
+        ("width=8 contexts=4 storage=dram recipe=uniform", "r.txt:1:20: error: storage: expected ff or sram, found 'dram'"),
+        ("width=8 contexts=4 storage=ff recipe=nope", "r.txt:1:31: error: recipe: expected one of"),
+        ("width=x contexts=4 storage=ff recipe=uniform", "r.txt:1:1: error: width: expected a decimal number, found 'x'"),
+        ("width=8 storage=ff recipe=uniform", "r.txt:1:1: error: missing contexts="),
+        ("width=8 contexts=4 storage=ff recipe=uniform colour=red", "r.txt:1:46: error: expected key=value"),
+        ("width=600 contexts=4 storage=ff recipe=uniform", "r.txt:1:1: error: WIDTH = 600 is outside its legal range"),
+    ])
+    func badListsNameTheLineAndColumn(_ text: String, _ message: String) {
+        #expect {
+            _ = try RegressionList.parse(text, file: "r.txt")
+        } throws: { error in
+            String(describing: error).hasPrefix(message)
+        }
+    }
+}
+
+@Suite(.serialized) struct CoSimulation {
+    /// The regression CI runs: both simulators, both storages, contexts 1 and
+    /// 256, widths 8 and 64; nothing may differ.
+    @Test func ciRegressionPasses() throws {
+        try #require(simulatorsInstalled(), "iverilog and verilator are not installed")
+        let text = try String(contentsOf: repositoryRoot.appendingPathComponent("regress/ci.txt"), encoding: .utf8)
+        let results = try Regression.run(try RegressionList.parse(text, file: "regress/ci.txt"))
+        #expect(results.count == 20)
+        for r in results where !r.outcome.passed {
+            Issue.record("\(r.entry.name) on \(r.outcome.simulator.rawValue): \(r.outcome.divergence?.description ?? r.outcome.coreMismatch ?? "")")
+        }
+        let xml = Regression.junit(results)
+        #expect(xml.contains("tests=\"20\" failures=\"0\""))
+    }
+
+    /// Every deliberate fault is found (and rtl/ itself passes the same regression).
+    @Test func mutationScoreIsFull() throws {
+        try #require(simulatorsInstalled(), "iverilog and verilator are not installed")
+        #expect(MutationCheck.mutants.count >= 12)
+        let text = try String(contentsOf: repositoryRoot.appendingPathComponent("regress/mutation.txt"), encoding: .utf8)
+        let entries = try RegressionList.parse(text, file: "regress/mutation.txt")
+        #expect(try Regression.run(entries).allSatisfy(\.outcome.passed))
+        let results = try MutationCheck.run(entries)
+        for r in results where !r.killed { Issue.record("mutant survived: \(r.mutant)") }
+        #expect(results.filter(\.killed).count == MutationCheck.mutants.count)
+    }
+
+    /// Against a faulty RTL, lockstep stops at the divergence, names the signal
+    /// and context, shows both traces, and shrinks the program to a few items
+    /// that still diverge.
+    @Test func divergenceIsReportedAndShrunk() throws {
+        try #require(simulatorsInstalled(), "iverilog and verilator are not installed")
+        let mutant = MutationCheck.mutants.first { $0.name == "sram: no forward from the last write" }!
+        let rtl = try MutationCheck.apply(mutant, rtl: repositoryRoot.appendingPathComponent("rtl"))
+        defer { try? FileManager.default.removeItem(at: rtl) }
+        var options = CosimOptions(parameters: UnitParameters(width: 16, contexts: 8, storage: .sram, readLatency: 1))
+        options.rtlDirectory = rtl.path
+        options.batch = 256
+        let items = Array(Recipe.hazard.items(width: 16, contexts: 8, length: 3000, seed: 3))
+        let shim = try VerilatorShim.shared(options.parameters, rtl: rtl.path)
+        let outcome = try Cosimulation.lockstep(options, shim: shim, items: items)
+        let d = try #require(outcome.divergence)
+        #expect(outcome.mismatches == 1)
+        #expect(outcome.sideBySide.count == options.contextCycles)
+        #expect(outcome.sideBySide.last!.model != outcome.sideBySide.last!.rtl)
+        #expect(outcome.sideBySide.last!.model.hasPrefix("\(d.cycle) "))
+        #expect(outcome.itemsRun < items.count, "the run stops near the divergence")
+        let icarus = try Cosimulation.icarus(options, items: Array(items.prefix(outcome.itemsRun)))
+        #expect(icarus.divergence?.cycle == d.cycle && icarus.divergence?.signal == d.signal)
+
+        let session = CosimSession(options: options, stimulus: .recipe(.hazard, seed: 3, length: 3000),
+                                   simulators: [.verilator], outputDirectory: "")
+        let small = try Shrinker.shrink(Array(items.prefix(outcome.itemsRun))) {
+            !(try session.check(.verilator, items: $0, options: options)).passed
+        }
+        #expect(small.count <= 4)
+        #expect(!(try session.check(.verilator, items: small, options: options)).passed)
+        #expect((try session.check(.verilator, items: small, options: CosimOptions(parameters: options.parameters))).passed,
+                "the shrunk program passes on the real RTL")
+    }
+}
