@@ -47,7 +47,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "atomik-bench",
-            dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikStimulus"],
+            dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikCosim",
+                           "AtomikStimulus"],
             path: "Sources/AtomikBench"
         ),
         .testTarget(name: "AtomikCoreTests", dependencies: ["AtomikCore", "AtomikStimulus"]),

@@ -10,6 +10,9 @@
 //   swift run -c release atomik-bench rtl [--ops N]
 //       cycles/s of the RTL under Verilator and Icarus beside the cycle model,
 //       W=64 C=256 sram, and the cold and cached build times (default N = 10^6).
+//   swift run -c release atomik-bench cosim [--ops N]
+//       Verilator alone, lockstep co-simulation and Icarus co-simulation
+//       (default N = 10^7 cycles; Icarus on N/10).
 
 import AtomikCore
 import AtomikISA
@@ -39,7 +42,8 @@ switch args.command {
 case "core": CoreBenchmark.run(ops: args.ops ?? 1_000_000, python: args.python)
 case "cycle": CycleBenchmark.run(cycles: args.ops ?? 10_000_000)
 case "rtl": RTLBenchmark.run(operations: args.ops ?? 1_000_000)
+case "cosim": CosimBenchmark.run(cycles: args.ops ?? 10_000_000, icarusCycles: (args.ops ?? 10_000_000) / 10)
 default:
-    FileHandle.standardError.write("unknown benchmark '\(args.command)': expected core, cycle or rtl\n".data(using: .utf8)!)
+    FileHandle.standardError.write("unknown benchmark '\(args.command)': expected core, cycle, rtl or cosim\n".data(using: .utf8)!)
     exit(2)
 }

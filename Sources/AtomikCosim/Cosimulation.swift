@@ -3,6 +3,7 @@ import AtomikCycle
 import AtomikISA
 import AtomikProgram
 import AtomikRTL
+import Dispatch
 
 /// How a co-simulation compares and when it stops.
 public struct CosimOptions: Sendable {
@@ -57,29 +58,30 @@ public enum Cosimulation {
         let p = options.parameters
         shim.lock.lock()
         defer { shim.lock.unlock() }
-        var outcome = CosimOutcome(simulator: .verilator)
-        var rtl = ShimBuffers(capacity: options.batch, width: p.width)
-        var previousModel: ShimBuffers? = nil, previousRTL: ShimBuffers? = nil
+        // Double buffering on two cores: while the shim runs and compares one
+        // batch on `worker`, the model fills the other.
+        let comparator = LockstepComparator(options: options, shim: shim)
+        let spare = [CycleBuffers(capacity: options.batch, width: p.width),
+                     CycleBuffers(capacity: options.batch, width: p.width)]
+        let worker = DispatchQueue(label: "atomik.lockstep")
+        let idle = DispatchSemaphore(value: 1)
         var stop = false
-        let recorder = LockstepRecorder(capacity: options.batch, width: p.width) { model in
-            rtl.inCtl = model.inCtl; rtl.inAddr = model.inAddr; rtl.inData = model.inData
-            rtl.count = model.count
-            shim.step(&rtl)
-            let base = outcome.cycles
-            for k in 0..<model.count where !model.matches(rtl, at: k) {
-                outcome.mismatches += 1
-                if outcome.divergence == nil {
-                    let m = model.record(k, cycle: base + k), r = rtl.record(k, cycle: base + k)
-                    outcome.divergence = m.firstDifference(from: r)
-                    outcome.sideBySide = window(options.contextCycles, k: k, base: base, p: p, model: model, rtl: rtl,
-                                                previousModel: previousModel, previousRTL: previousRTL)
-                }
-                if outcome.mismatches >= options.maxMismatches { stop = true; break }
+        var next = 0
+        let recorder = CycleRecorder(spare[0]) { full in
+            idle.wait()
+            stop = comparator.stopped
+            if stop { idle.signal(); return full }
+            worker.async {
+                comparator.compare(full)
+                idle.signal()
             }
-            outcome.cycles += model.count
-            previousModel = model; previousRTL = rtl
+            next ^= 1
+            return spare[next]
         }
-        let core = try drive(p, items: items, observers: [recorder], stop: { stop })
+        let core = try drive(p, items: items, recorder: recorder, stop: { stop })
+        idle.wait()
+        idle.signal()
+        var outcome = comparator.outcome
         outcome.merge(core)
         return outcome
     }
@@ -89,7 +91,7 @@ public enum Cosimulation {
     public static func icarus(_ options: CosimOptions, items: [ProgramItem]) throws -> CosimOutcome {
         let p = options.parameters
         var outcome = CosimOutcome(simulator: .icarus)
-        let core = try drive(p, items: items, observers: [], stop: { false })
+        let core = try drive(p, items: items, recorder: nil, stop: { false })
         outcome.merge(core)
         let coreMismatches = outcome.mismatches
         let run = try RTLSimulator.icarus.run(p, items: items, rtl: options.rtlDirectory, timeout: .seconds(3600))
@@ -143,14 +145,26 @@ public enum Cosimulation {
 
     /// Runs the model (with `observers`) and the software core over `items`,
     /// comparing every READ/SWAP result, until `stop` says so.
-    static func drive(_ p: UnitParameters, items: some Sequence<ProgramItem>, observers: [any CycleObserver],
+    static func drive(_ p: UnitParameters, items: some Sequence<ProgramItem>, recorder: CycleRecorder?,
                       stop: () -> Bool) throws -> CoreComparison {
-        let core = try AtomikTable<Word>(contexts: p.contexts, width: p.width)
+        // Past this point nothing is generic over the item sequence (callers in
+        // other modules would get unspecialised code), and the core's word type
+        // is picked once: UInt64 up to 64 bits.
+        var iterator = items.makeIterator()
+        let next = { iterator.next() }
+        return p.width <= 64
+            ? try drive(UInt64.self, p, next: next, recorder: recorder, stop: stop)
+            : try drive(Word.self, p, next: next, recorder: recorder, stop: stop)
+    }
+
+    static func drive<W: ContextWord>(_: W.Type, _ p: UnitParameters, next: () -> ProgramItem?,
+                                      recorder: CycleRecorder?, stop: () -> Bool) throws -> CoreComparison {
+        let core = try AtomikTable<W>(contexts: p.contexts, width: p.width)
         var summary = RunSummary()
         var coreResults: [OperationResult] = []
         var head = 0
         var found = CoreComparison()
-        let sim = try CycleSimulator(p, observers: observers) { r in
+        let sim = try CycleSimulator(p, recorder: recorder) { r in
             guard head < coreResults.count else { return }
             let c = coreResults[head]
             head += 1
@@ -162,7 +176,7 @@ public enum Cosimulation {
                 }
             }
         }
-        for item in items {
+        while let item = next() {
             if let r = try SoftwareEngine.execute(item, on: core, index: summary.operations, summary: &summary) {
                 coreResults.append(r)
             }
@@ -176,18 +190,59 @@ public enum Cosimulation {
     }
 
     /// The `n` cycles up to and including index `k` of the current batch, both sides.
-    static func window(_ n: Int, k: Int, base: Int, p: UnitParameters, model: ShimBuffers, rtl: ShimBuffers,
-                       previousModel: ShimBuffers?, previousRTL: ShimBuffers?) -> [(model: String, rtl: String)] {
+    static func window(_ n: Int, k: Int, base: Int, p: UnitParameters, model: CycleBuffers, rtl: CycleBuffers,
+                       previousModel: CycleBuffers, previousRTL: CycleBuffers) -> [(model: String, rtl: String)] {
         var lines: [(String, String)] = []
         for back in stride(from: n - 1, through: 0, by: -1) {
             let j = k - back
             if j >= 0 {
-                lines.append((model.record(j, cycle: base + j).line(p), rtl.record(j, cycle: base + j).line(p)))
-            } else if let pm = previousModel, let pr = previousRTL, pm.count + j >= 0 {
-                let i = pm.count + j
-                lines.append((pm.record(i, cycle: base + j).line(p), pr.record(i, cycle: base + j).line(p)))
+                lines.append((model.record(j, cycle: base + j).line(p),
+                              rtl.record(j, cycle: base + j, inputs: model).line(p)))
+            } else if previousModel.count + j >= 0 {
+                let i = previousModel.count + j
+                lines.append((previousModel.record(i, cycle: base + j).line(p),
+                              previousRTL.record(i, cycle: base + j, inputs: previousModel).line(p)))
             }
         }
         return lines
+    }
+}
+
+/// The RTL side of a lockstep run: runs each batch on the shim and compares
+/// it with the model's, on the worker thread (one batch at a time).
+final class LockstepComparator: @unchecked Sendable {
+    let options: CosimOptions
+    let shim: VerilatorShim
+    let rtl: CycleBuffers
+    let previousModel: CycleBuffers
+    let previousRTL: CycleBuffers
+    var outcome = CosimOutcome(simulator: .verilator)
+    var stopped = false
+
+    init(options: CosimOptions, shim: VerilatorShim) {
+        self.options = options; self.shim = shim
+        let p = options.parameters
+        rtl = CycleBuffers(capacity: options.batch, width: p.width)
+        previousModel = CycleBuffers(capacity: options.batch, width: p.width)
+        previousRTL = CycleBuffers(capacity: options.batch, width: p.width)
+    }
+
+    func compare(_ model: CycleBuffers) {
+        let p = options.parameters
+        shim.step(inputs: model, outputs: rtl)
+        let base = outcome.cycles
+        for k in 0..<model.count where !model.matches(rtl, at: k) {
+            outcome.mismatches += 1
+            if outcome.divergence == nil {
+                let m = model.record(k, cycle: base + k), r = rtl.record(k, cycle: base + k, inputs: model)
+                outcome.divergence = m.firstDifference(from: r)
+                outcome.sideBySide = Cosimulation.window(options.contextCycles, k: k, base: base, p: p, model: model,
+                                                         rtl: rtl, previousModel: previousModel, previousRTL: previousRTL)
+            }
+            if outcome.mismatches >= options.maxMismatches { stopped = true; break }
+        }
+        outcome.cycles += model.count
+        previousModel.copy(from: model)
+        previousRTL.copy(from: rtl)
     }
 }

@@ -66,13 +66,15 @@ final class CycleEngine<Unit: CycleUnit> {
     let unit: Unit
     let observers: [any CycleObserver]
     let observed: Bool
+    let recorder: CycleRecorder?
     let onResult: (OperationResult) throws -> Void
     let dataMask: Unit.W
     var pending = PendingQueue()
     var stats = CycleStats()
 
-    init(unit: Unit, observers: [any CycleObserver], onResult: @escaping (OperationResult) throws -> Void) throws {
-        self.unit = unit; self.observers = observers; self.onResult = onResult
+    init(unit: Unit, observers: [any CycleObserver], recorder: CycleRecorder?,
+         onResult: @escaping (OperationResult) throws -> Void) throws {
+        self.unit = unit; self.observers = observers; self.recorder = recorder; self.onResult = onResult
         observed = !observers.isEmpty
         dataMask = Unit.W.mask(width: unit.parameters.width)
         resultSlots = .allocate(capacity: Self.resultBatch)
@@ -98,6 +100,10 @@ final class CycleEngine<Unit: CycleUnit> {
         if resultCount == Self.resultBatch { try deliverResults() }
         unit.clock(inputs)
         if observed { try notify(inputs, out) }
+        if let recorder {
+            recorder.buffers.append(inputs, out, unit.lastWrite)
+            if recorder.buffers.isFull { try recorder.flush() }
+        }
         stats.cycles += 1
         return out
     }
@@ -105,7 +111,8 @@ final class CycleEngine<Unit: CycleUnit> {
     /// Kept out of line so that the unobserved cycle loop stays small.
     @inline(never)
     func notify(_ inputs: UnitInputs<Unit.W>, _ out: UnitOutputs<Unit.W>) throws {
-        for o in observers { try o.record(cycle: stats.cycles, inputs: inputs, outputs: out, unit: unit) }
+        let record = TraceRecord(cycle: stats.cycles, inputs: inputs, outputs: out, write: unit.lastWrite)
+        for o in observers { try o.record(record, unit: unit) }
     }
 
     func execute(_ item: ProgramItem) throws {
@@ -130,6 +137,7 @@ final class CycleEngine<Unit: CycleUnit> {
     func drain() throws {
         while unit.busy || !pending.isEmpty { try tick(.idle) }
         try deliverResults()
+        try recorder?.flush()
     }
 
     func deliverResults() throws {

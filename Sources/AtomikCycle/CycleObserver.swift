@@ -6,9 +6,10 @@ import AtomikCore
 public protocol CycleObserver: AnyObject {
     /// Before the first cycle.
     func start(_ parameters: UnitParameters) throws
-    /// After each edge: the inputs and outputs of the cycle, and the unit with
-    /// its registers after the edge (and `lastWrite`, the edge's bank write).
-    func record<U: CycleUnit>(cycle: Int, inputs: UnitInputs<U.W>, outputs: UnitOutputs<U.W>, unit: U) throws
+    /// After each edge: the cycle's inputs, outputs and bank write, and the
+    /// unit with its registers after the edge. The record is built once per
+    /// cycle by the engine, whatever the word type, so observers are plain code.
+    func record(_ r: TraceRecord, unit: any CycleUnit) throws
     /// After the last cycle; `cycles` is the number of cycles run.
     func finish(cycles: Int) throws
 }

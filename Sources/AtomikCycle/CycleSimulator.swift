@@ -18,7 +18,8 @@ public final class CycleSimulator {
     private let observers: [any CycleObserver]
 
     /// `onResult` receives every READ/SWAP result in program order.
-    public init(_ parameters: UnitParameters, observers: [any CycleObserver] = [],
+    /// `recorder` records every cycle into column buffers for co-simulation.
+    public init(_ parameters: UnitParameters, observers: [any CycleObserver] = [], recorder: CycleRecorder? = nil,
                 onResult: @escaping (OperationResult) throws -> Void) throws {
         try parameters.validate()
         self.parameters = parameters
@@ -26,13 +27,13 @@ public final class CycleSimulator {
         for o in observers { try o.start(parameters) }
         switch (parameters.storage, parameters.width <= 64) {
         case (.ff, true):
-            engine = .ffNarrow(try CycleEngine(unit: FlipFlopUnit<UInt64>(parameters), observers: observers, onResult: onResult))
+            engine = .ffNarrow(try CycleEngine(unit: FlipFlopUnit<UInt64>(parameters), observers: observers, recorder: recorder, onResult: onResult))
         case (.ff, false):
-            engine = .ffWide(try CycleEngine(unit: FlipFlopUnit<Word>(parameters), observers: observers, onResult: onResult))
+            engine = .ffWide(try CycleEngine(unit: FlipFlopUnit<Word>(parameters), observers: observers, recorder: recorder, onResult: onResult))
         case (.sram, true):
-            engine = .sramNarrow(try CycleEngine(unit: SRAMUnit<UInt64>(parameters), observers: observers, onResult: onResult))
+            engine = .sramNarrow(try CycleEngine(unit: SRAMUnit<UInt64>(parameters), observers: observers, recorder: recorder, onResult: onResult))
         case (.sram, false):
-            engine = .sramWide(try CycleEngine(unit: SRAMUnit<Word>(parameters), observers: observers, onResult: onResult))
+            engine = .sramWide(try CycleEngine(unit: SRAMUnit<Word>(parameters), observers: observers, recorder: recorder, onResult: onResult))
         }
     }
 

@@ -36,9 +36,8 @@ public final class CycleTraceWriter: CycleObserver {
         try out.write(Self.header(p))
     }
 
-    public func record<U: CycleUnit>(cycle: Int, inputs i: UnitInputs<U.W>, outputs o: UnitOutputs<U.W>, unit: U) throws {
-        let record = TraceRecord(cycle: cycle, inputs: i, outputs: o, write: unit.lastWrite)
-        try out.write { record.append(to: &$0, dataDigits: dataDigits, addressDigits: addrDigits) }
+    public func record(_ r: TraceRecord, unit: any CycleUnit) throws {
+        try out.write { r.append(to: &$0, dataDigits: dataDigits, addressDigits: addrDigits) }
     }
 
     public func finish(cycles: Int) throws { try out.flush() }

@@ -37,7 +37,7 @@ public final class VCDWriter: CycleObserver {
         // Ports first, then registers (known once the unit exists: see declare).
     }
 
-    private func declare<U: CycleUnit>(_ unit: U) throws {
+    private func declare(_ unit: any CycleUnit) throws {
         let w = unit.parameters.width, ab = unit.parameters.addressBits
         names = [("clk_i", 1), ("rst_ni", 1), ("op_valid_i", 1), ("op_code_i", 2), ("op_keep_i", 1),
                  ("op_addr_i", ab), ("op_data_i", w), ("op_ready_o", 1), ("done_o", 1),
@@ -83,15 +83,16 @@ public final class VCDWriter: CycleObserver {
     /// Registers after the last edge, shown at the next rising edge.
     private var pendingRegisters: [Word] = []
 
-    public func record<U: CycleUnit>(cycle: Int, inputs i: UnitInputs<U.W>, outputs o: UnitOutputs<U.W>, unit: U) throws {
+    public func record(_ r: TraceRecord, unit: any CycleUnit) throws {
+        let cycle = r.cycle, i = r.inputs, o = r.outputs
         if ids.isEmpty { try declare(unit) }
         if let window, !window.contains(cycle) {
             if cycle < window.lowerBound { pendingRegisters = unit.registers(bankLimit: bankLimit).map(\.value) }
             return
         }
         let ports: [Word] = [Word(1), Word(i.rstN ? 1 : 0), Word(i.opValid ? 1 : 0), Word(UInt64(i.opCode.rawValue)),
-                             Word(i.opKeep ? 1 : 0), Word(UInt64(i.opAddr)), i.opData.word,
-                             Word(o.opReady ? 1 : 0), Word(o.done ? 1 : 0), Word(o.resultValid ? 1 : 0), o.resultData.word]
+                             Word(i.opKeep ? 1 : 0), Word(UInt64(i.opAddr)), i.opData,
+                             Word(o.opReady ? 1 : 0), Word(o.done ? 1 : 0), Word(o.resultValid ? 1 : 0), o.resultData]
         try out.write { b in
             b.append(contentsOf: "#\(cycle * 10)\n".utf8)
             for (k, v) in ports.enumerated() { emit(k, v, into: &b) }

@@ -57,10 +57,11 @@ public final class VectorWriter: CycleObserver {
 
     private func hexDigit(_ n: Int) -> UInt8 { n < 10 ? 0x30 + UInt8(n) : 0x57 + UInt8(n) }
 
-    public func record<U: CycleUnit>(cycle: Int, inputs i: UnitInputs<U.W>, outputs o: UnitOutputs<U.W>, unit: U) throws {
+    public func record(_ r: TraceRecord, unit: any CycleUnit) throws {
+        let i = r.inputs, o = r.outputs
         let w = format.width
         clear()
-        set(i.opData.word, bits: w, at: lsb["data"]!)
+        set(i.opData, bits: w, at: lsb["data"]!)
         set(UInt64(i.opAddr), at: lsb["addr"]!)
         set(i.opKeep ? 1 : 0, at: lsb["keep"]!)
         set(UInt64(i.opCode.rawValue), at: lsb["opcode"]!)
@@ -69,7 +70,7 @@ public final class VectorWriter: CycleObserver {
         try stimulus.write { appendHex(bits: format.wordBits + 2, to: &$0) }
         if let expected {
             clear()
-            set(o.resultData.word, bits: w, at: 0)
+            set(o.resultData, bits: w, at: 0)
             set(o.resultValid ? 1 : 0, at: w)
             set(o.done ? 1 : 0, at: w + 1)
             set(o.opReady ? 1 : 0, at: w + 2)

@@ -5,38 +5,6 @@ import Foundation
 import Glibc
 #endif
 
-/// Per-cycle stimulus and outputs exchanged with the Verilator shim in one
-/// call per batch, laid out as testbench/atomik_shim.cpp reads and writes them.
-public struct ShimBuffers {
-    public let capacity: Int
-    /// 32-bit words per data value: ceil(WIDTH / 32).
-    public let words: Int
-    public var count = 0
-    /// bit 0 rst_n, bit 1 op_valid, bits 3:2 op_code, bit 4 op_keep.
-    public var inCtl: [UInt8]
-    public var inAddr: [UInt32]
-    public var inData: [UInt32]
-    /// bit 0 op_ready, 1 done, 2 result_valid, 3 wr_ref_en, 4 wr_acc_en.
-    public var outCtl: [UInt8]
-    public var outWaddr: [UInt32]
-    public var outRdata: [UInt32]
-    public var outWref: [UInt32]
-    public var outWacc: [UInt32]
-
-    public init(capacity: Int, width: Int) {
-        self.capacity = capacity
-        words = (width + 31) / 32
-        inCtl = Array(repeating: 0, count: capacity)
-        inAddr = Array(repeating: 0, count: capacity)
-        inData = Array(repeating: 0, count: capacity * words)
-        outCtl = Array(repeating: 0, count: capacity)
-        outWaddr = Array(repeating: 0, count: capacity)
-        outRdata = Array(repeating: 0, count: capacity * words)
-        outWref = Array(repeating: 0, count: capacity * words)
-        outWacc = Array(repeating: 0, count: capacity * words)
-    }
-}
-
 /// The RTL compiled by Verilator into a shared library with a C ABI
 /// (testbench/atomik_shim.cpp), loaded in this process for lockstep
 /// co-simulation.
@@ -93,20 +61,13 @@ public final class VerilatorShim: @unchecked Sendable {
         handle = h
     }
 
-    /// Runs the `count` cycles whose inputs are in `b`, filling its outputs.
-    public func step(_ b: inout ShimBuffers) {
-        precondition(b.words == words, "buffers for a different width")
-        let n = Int32(b.count)
-        b.inCtl.withUnsafeBufferPointer { ic in
-        b.inAddr.withUnsafeBufferPointer { ia in
-        b.inData.withUnsafeBufferPointer { id in
-        b.outCtl.withUnsafeMutableBufferPointer { oc in
-        b.outWaddr.withUnsafeMutableBufferPointer { ow in
-        b.outRdata.withUnsafeMutableBufferPointer { od in
-        b.outWref.withUnsafeMutableBufferPointer { orf in
-        b.outWacc.withUnsafeMutableBufferPointer { oac in
-            stepFn(handle, n, ic.baseAddress, ia.baseAddress, id.baseAddress, oc.baseAddress, ow.baseAddress,
-                   od.baseAddress, orf.baseAddress, oac.baseAddress)
-        }}}}}}}}
+    /// Runs the cycles whose inputs are in `model` (as the cycle model
+    /// recorded them) and writes the RTL's outputs into `rtl`.
+    public func step(inputs model: CycleBuffers, outputs rtl: CycleBuffers) {
+        precondition(model.words == words && rtl.words == words && rtl.capacity >= model.count,
+                     "buffers for a different width")
+        stepFn(handle, Int32(model.count), model.inCtl, model.inAddr, model.inData, rtl.outCtl, rtl.outWaddr,
+               rtl.outRdata, rtl.outWref, rtl.outWacc)
+        rtl.count = model.count
     }
 }

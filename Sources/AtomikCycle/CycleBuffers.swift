@@ -1,0 +1,141 @@
+import AtomikCore
+
+/// Per-cycle inputs, outputs and bank writes of a batch of cycles in columns
+/// of plain integers: what the cycle model records for co-simulation and what
+/// the Verilator shim (testbench/atomik_shim.cpp) reads and writes, so a batch
+/// crosses into C with no conversion.
+///
+/// Per cycle k: `inCtl` bit 0 rst_n, bit 1 op_valid, bits 3:2 op_code, bit 4
+/// op_keep; `outCtl` bit 0 op_ready, 1 done, 2 result_valid, 3 ref write
+/// enable, 4 acc write enable; data values as `words` 32-bit little-endian words.
+/// Buffers may be handed to another thread; the handing over orders the accesses.
+public final class CycleBuffers: @unchecked Sendable {
+    public let capacity: Int
+    /// 32-bit words per data value: ceil(WIDTH / 32).
+    public let words: Int
+    public var count = 0
+    public let inCtl: UnsafeMutablePointer<UInt8>
+    public let inAddr: UnsafeMutablePointer<UInt32>
+    public let inData: UnsafeMutablePointer<UInt32>
+    public let outCtl: UnsafeMutablePointer<UInt8>
+    public let outWaddr: UnsafeMutablePointer<UInt32>
+    public let outRdata: UnsafeMutablePointer<UInt32>
+    public let outWref: UnsafeMutablePointer<UInt32>
+    public let outWacc: UnsafeMutablePointer<UInt32>
+
+    public init(capacity: Int, width: Int) {
+        self.capacity = capacity
+        words = (width + 31) / 32
+        func zeros<T: FixedWidthInteger>(_ n: Int) -> UnsafeMutablePointer<T> {
+            let p = UnsafeMutablePointer<T>.allocate(capacity: n)
+            p.initialize(repeating: 0, count: n)
+            return p
+        }
+        inCtl = zeros(capacity); inAddr = zeros(capacity); inData = zeros(capacity * words)
+        outCtl = zeros(capacity); outWaddr = zeros(capacity)
+        outRdata = zeros(capacity * words); outWref = zeros(capacity * words); outWacc = zeros(capacity * words)
+    }
+
+    deinit {
+        for p in [inCtl, outCtl] { p.deallocate() }
+        for p in [inAddr, inData, outWaddr, outRdata, outWref, outWacc] { p.deallocate() }
+    }
+
+    public var isFull: Bool { count == capacity }
+
+    @inline(__always)
+    func put<W: ContextWord>(_ w: W, _ p: UnsafeMutablePointer<UInt32>, at base: Int) {
+        if W.capacity <= 64 {
+            let v = w.word.low64
+            p[base] = UInt32(truncatingIfNeeded: v)
+            if words > 1 { p[base + 1] = UInt32(truncatingIfNeeded: v >> 32) }
+        } else {
+            let limbs = w.word.limbs
+            for k in 0..<words { p[base + k] = UInt32(truncatingIfNeeded: limbs[k >> 1] >> UInt64((k & 1) * 32)) }
+        }
+    }
+
+    /// Appends one cycle of the model.
+    @inline(__always)
+    public func append<W: ContextWord>(_ i: UnitInputs<W>, _ o: UnitOutputs<W>, _ w: BankWrite<W>) {
+        let k = count, base = k * words
+        inCtl[k] = (i.rstN ? 1 : 0) | (i.opValid ? 2 : 0) | (i.opCode.rawValue << 2) | (i.opKeep ? 16 : 0)
+        inAddr[k] = UInt32(truncatingIfNeeded: i.opAddr)
+        put(i.opData, inData, at: base)
+        outCtl[k] = (o.opReady ? 1 : 0) | (o.done ? 2 : 0) | (o.resultValid ? 4 : 0)
+            | (w.writesReference ? 8 : 0) | (w.writesAccumulator ? 16 : 0)
+        outWaddr[k] = UInt32(truncatingIfNeeded: w.address)
+        put(o.resultData, outRdata, at: base)
+        put(w.reference, outWref, at: base)
+        put(w.accumulator, outWacc, at: base)
+        count = k + 1
+    }
+
+    /// Whether cycle `k` of `other` has the same outputs and bank write as this one's.
+    @inline(__always)
+    public func matches(_ other: CycleBuffers, at k: Int) -> Bool {
+        let o = outCtl[k]
+        if o != other.outCtl[k] & 0x1F { return false }
+        let base = k * words
+        for j in 0..<words where outRdata[base + j] != other.outRdata[base + j] { return false }
+        if o & 0x18 != 0 && outWaddr[k] != other.outWaddr[k] { return false }
+        if o & 8 != 0 { for j in 0..<words where outWref[base + j] != other.outWref[base + j] { return false } }
+        if o & 16 != 0 { for j in 0..<words where outWacc[base + j] != other.outWacc[base + j] { return false } }
+        return true
+    }
+
+    /// Cycle `k` as a trace record, with the inputs of `inputs` (default: this).
+    public func record(_ k: Int, cycle: Int, inputs: CycleBuffers? = nil) -> TraceRecord {
+        let src = inputs ?? self
+        func word(_ a: UnsafeMutablePointer<UInt32>) -> Word {
+            var l = SIMD8<UInt64>(repeating: 0)
+            for j in 0..<words { l[j >> 1] |= UInt64(a[k * words + j]) << UInt64((j & 1) * 32) }
+            return Word(limbs: l)
+        }
+        let c = src.inCtl[k], o = outCtl[k]
+        var w = BankWrite<Word>()
+        if o & 0x18 != 0 {
+            w.address = Int(outWaddr[k])
+            w.writesReference = o & 8 != 0; w.reference = word(outWref)
+            w.writesAccumulator = o & 16 != 0; w.accumulator = word(outWacc)
+        }
+        return TraceRecord(
+            cycle: cycle,
+            inputs: UnitInputs(rstN: c & 1 != 0, opValid: c & 2 != 0, opCode: .init(rawValue: (c >> 2) & 3)!,
+                               opKeep: c & 16 != 0, opAddr: Int(src.inAddr[k]), opData: word(src.inData)),
+            outputs: UnitOutputs(opReady: o & 1 != 0, done: o & 2 != 0, resultValid: o & 4 != 0, resultData: word(outRdata)),
+            write: w)
+    }
+
+    /// Copies another batch (for keeping the previous batch of a run).
+    public func copy(from b: CycleBuffers) {
+        precondition(b.capacity == capacity && b.words == words)
+        count = b.count
+        inCtl.update(from: b.inCtl, count: capacity); inAddr.update(from: b.inAddr, count: capacity)
+        inData.update(from: b.inData, count: capacity * words)
+        outCtl.update(from: b.outCtl, count: capacity); outWaddr.update(from: b.outWaddr, count: capacity)
+        outRdata.update(from: b.outRdata, count: capacity * words)
+        outWref.update(from: b.outWref, count: capacity * words)
+        outWacc.update(from: b.outWacc, count: capacity * words)
+    }
+}
+
+/// Records the model's cycles into column buffers inside the engine's cycle
+/// loop (no observer call per cycle) and hands each full batch to `onBatch`,
+/// which returns the buffers to fill next (the same ones, or a spare while
+/// the full batch is being used elsewhere).
+public final class CycleRecorder {
+    public private(set) var buffers: CycleBuffers
+    let onBatch: (CycleBuffers) throws -> CycleBuffers
+
+    public init(_ buffers: CycleBuffers, onBatch: @escaping (CycleBuffers) throws -> CycleBuffers) {
+        self.buffers = buffers
+        self.onBatch = onBatch
+    }
+
+    public func flush() throws {
+        guard buffers.count > 0 else { return }
+        buffers = try onBatch(buffers)
+        buffers.count = 0
+    }
+}
