@@ -33,6 +33,8 @@ let package = Package(
             dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikStimulus"],
             swiftSettings: hotPath
         ),
+        // Test vectors for RTL testbenches, and functional coverage.
+        .target(name: "AtomikVectors", dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikStimulus"]),
         // Seedable, portable random stimulus.
         .target(name: "AtomikStimulus", dependencies: ["AtomikCore", "AtomikISA"]),
         // The seed articles' programs, runnable.
@@ -41,7 +43,7 @@ let package = Package(
             name: "atomik",
             dependencies: [
                 "AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikCosim", "AtomikStimulus",
-                "AtomikExamples",
+                "AtomikVectors", "AtomikExamples",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -67,6 +69,11 @@ let package = Package(
         .testTarget(
             name: "AtomikCosimTests",
             dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikCosim",
+                           "AtomikStimulus"]
+        ),
+        .testTarget(
+            name: "AtomikVectorsTests",
+            dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikVectors",
                            "AtomikStimulus"]
         ),
         .testTarget(name: "AtomikExamplesTests", dependencies: ["AtomikExamples"]),

@@ -58,6 +58,16 @@ public final class CycleSimulator {
         }
     }
 
+    /// Idle cycles until every accepted operation is done and its result delivered.
+    public func drain() throws {
+        switch engine {
+        case .ffNarrow(let e): try e.drain()
+        case .ffWide(let e): try e.drain()
+        case .sramNarrow(let e): try e.drain()
+        case .sramWide(let e): try e.drain()
+        }
+    }
+
     /// Drains the pipeline, finishes the observers; returns the run's counts.
     public func finish() throws -> CycleStats {
         let stats: CycleStats

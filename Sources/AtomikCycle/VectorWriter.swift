@@ -3,83 +3,112 @@ import AtomikISA
 import AtomikProgram
 
 /// Writes the cycle model's per-cycle inputs and outputs as `$readmemh`
-/// files for the RTL testbench: one line per cycle.
+/// files for an RTL testbench, one line per cycle, from recorded batches:
 ///
 /// - stimulus: `{rst_n, op_valid, instruction word}`, the word's fields placed
 ///   as `InstructionFormat` (and the generated `atomik_isa.vh`) lay them out;
 /// - expected: `{op_ready, done, result_valid, result_data}`.
 ///
-/// Each is a hex number padded to its bit width; lines start with the value.
-public final class VectorWriter: CycleObserver {
+/// Each line is a hex number padded to its bit width; `//` header lines may
+/// come first (both simulators' `$readmemh` skip them).
+public final class VectorWriter {
+    /// A field of a vector line.
+    public struct Field: Hashable, Sendable {
+        public let name: String
+        public let lsb: Int
+        public let width: Int
+    }
+
+    /// The stimulus line's fields, least significant first.
+    public static func stimulusFields(_ p: UnitParameters) -> [Field] {
+        let format = InstructionFormat(width: p.width, contexts: p.contexts)
+        return format.fields.map { Field(name: $0.name, lsb: $0.lsb, width: $0.width) }
+            + [Field(name: "op_valid", lsb: format.wordBits, width: 1), Field(name: "rst_n", lsb: format.wordBits + 1, width: 1)]
+    }
+
+    /// The expected line's fields, least significant first.
+    public static func expectedFields(_ p: UnitParameters) -> [Field] {
+        [Field(name: "result_data", lsb: 0, width: p.width), Field(name: "result_valid", lsb: p.width, width: 1),
+         Field(name: "done", lsb: p.width + 1, width: 1), Field(name: "op_ready", lsb: p.width + 2, width: 1)]
+    }
+
     let stimulus: ByteWriter
     let expected: ByteWriter?
-    var format = InstructionFormat(width: 64, contexts: 256)
-    var lsb: [String: Int] = [:]
-    var limbs: [UInt64] = []
+    let width: Int
+    let addressBits: Int
+    let stimulusBits: Int
+    let expectedBits: Int
+    /// Positions of the fields above the data, from the layout above.
+    let addrLSB: Int, keepLSB: Int, opcodeLSB: Int, validLSB: Int, resetLSB: Int
+    var scratch: [UInt64]
     public private(set) var cycles = 0
 
-    public init(stimulus: ByteWriter, expected: ByteWriter?) {
+    /// `header` lines are written first, each as a `//` comment.
+    public init(_ p: UnitParameters, stimulus: ByteWriter, expected: ByteWriter?, header: [String] = []) throws {
         self.stimulus = stimulus; self.expected = expected
+        width = p.width
+        addressBits = p.addressBits
+        let s = Self.stimulusFields(p), e = Self.expectedFields(p)
+        func lsb(_ name: String, _ f: [Field]) -> Int { f.first { $0.name == name }!.lsb }
+        addrLSB = lsb("addr", s); keepLSB = lsb("keep", s); opcodeLSB = lsb("opcode", s)
+        validLSB = lsb("op_valid", s); resetLSB = lsb("rst_n", s)
+        precondition(lsb("data", s) == 0 && lsb("result_data", e) == 0, "data fields sit at bit 0")
+        stimulusBits = s.map { $0.lsb + $0.width }.max()!
+        expectedBits = e.map { $0.lsb + $0.width }.max()!
+        scratch = Array(repeating: 0, count: (max(stimulusBits, expectedBits) + 63) / 64 + 1)
+        for line in header {
+            try stimulus.write("// \(line)\n")
+            try expected?.write("// \(line)\n")
+        }
     }
 
-    /// Bits of a stimulus line.
-    public static func stimulusBits(_ p: UnitParameters) -> Int {
-        InstructionFormat(width: p.width, contexts: p.contexts).wordBits + 2
-    }
-
-    /// Bits of an expected-output line.
-    public static func expectedBits(_ p: UnitParameters) -> Int { p.width + 3 }
-
-    public func start(_ p: UnitParameters) {
-        format = InstructionFormat(width: p.width, contexts: p.contexts)
-        for f in format.fields { lsb[f.name] = f.lsb }
-        limbs = Array(repeating: 0, count: (Self.stimulusBits(p) + 63) / 64)
-    }
-
-    private func clear() { for k in limbs.indices { limbs[k] = 0 } }
-
+    @inline(__always)
     private func set(_ value: UInt64, at bit: Int) {
-        guard value != 0 else { return }
-        limbs[bit >> 6] |= value << UInt64(bit & 63)
-        if bit & 63 != 0, (bit >> 6) + 1 < limbs.count { limbs[(bit >> 6) + 1] |= value >> UInt64(64 - (bit & 63)) }
+        scratch[bit >> 6] |= value << UInt64(bit & 63)
+        if bit & 63 != 0 { scratch[(bit >> 6) + 1] |= value >> UInt64(64 - (bit & 63)) }
     }
 
-    private func set(_ word: Word, bits: Int, at bit: Int) {
-        for k in 0..<(bits + 63) / 64 { set(word.limbs[k], at: bit + 64 * k) }
+    @inline(__always)
+    private func loadData(_ p: UnsafeMutablePointer<UInt32>, words: Int) {
+        for k in scratch.indices { scratch[k] = 0 }
+        for j in 0..<words { scratch[j >> 1] |= UInt64(p[j]) << UInt64((j & 1) * 32) }
+        if width & 63 != 0 { scratch[width >> 6] &= (1 << UInt64(width & 63)) - 1 }
     }
 
+    @inline(__always)
     private func appendHex(bits: Int, to b: inout [UInt8]) {
         for d in stride(from: (bits + 3) / 4 - 1, through: 0, by: -1) {
-            b.append(hexDigit(Int((limbs[d >> 4] >> UInt64((d & 15) * 4)) & 0xF)))
+            let n = UInt8((scratch[d >> 4] >> UInt64((d & 15) * 4)) & 0xF)
+            b.append(n < 10 ? 0x30 + n : 0x57 + n)
         }
         b.append(0x0A)
     }
 
-    private func hexDigit(_ n: Int) -> UInt8 { n < 10 ? 0x30 + UInt8(n) : 0x57 + UInt8(n) }
-
-    public func record(_ r: TraceRecord, unit: any CycleUnit) throws {
-        let i = r.inputs, o = r.outputs
-        let w = format.width
-        clear()
-        set(i.opData, bits: w, at: lsb["data"]!)
-        set(UInt64(i.opAddr), at: lsb["addr"]!)
-        set(i.opKeep ? 1 : 0, at: lsb["keep"]!)
-        set(UInt64(i.opCode.rawValue), at: lsb["opcode"]!)
-        set(i.opValid ? 1 : 0, at: format.wordBits)
-        set(i.rstN ? 1 : 0, at: format.wordBits + 1)
-        try stimulus.write { appendHex(bits: format.wordBits + 2, to: &$0) }
-        if let expected {
-            clear()
-            set(o.resultData, bits: w, at: 0)
-            set(o.resultValid ? 1 : 0, at: w)
-            set(o.done ? 1 : 0, at: w + 1)
-            set(o.opReady ? 1 : 0, at: w + 2)
-            try expected.write { appendHex(bits: w + 3, to: &$0) }
+    /// Writes one recorded batch.
+    public func write(_ buffers: CycleBuffers) throws {
+        let words = buffers.words
+        for k in 0..<buffers.count {
+            let c = buffers.inCtl[k]
+            loadData(buffers.inData + k * words, words: words)
+            set(UInt64(buffers.inAddr[k]), at: addrLSB)
+            set(UInt64((c >> 4) & 1), at: keepLSB)
+            set(UInt64((c >> 2) & 3), at: opcodeLSB)
+            set(UInt64((c >> 1) & 1), at: validLSB)
+            set(UInt64(c & 1), at: resetLSB)
+            try stimulus.write { appendHex(bits: stimulusBits, to: &$0) }
+            if let expected {
+                let o = buffers.outCtl[k]
+                loadData(buffers.outRdata + k * words, words: words)
+                set(UInt64((o >> 2) & 1), at: width)
+                set(UInt64((o >> 1) & 1), at: width + 1)
+                set(UInt64(o & 1), at: width + 2)
+                try expected.write { appendHex(bits: expectedBits, to: &$0) }
+            }
         }
-        cycles += 1
+        cycles += buffers.count
     }
 
-    public func finish(cycles: Int) throws {
+    public func flush() throws {
         try stimulus.flush()
         try expected?.flush()
     }

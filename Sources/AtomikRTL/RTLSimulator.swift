@@ -63,11 +63,16 @@ extension RTLSimulator {
 
         // The model: stimulus, expected outputs, its trace and the results' owners.
         var owners: [OperationResult] = []
-        let vectors = VectorWriter(stimulus: try ByteWriter(path: stim), expected: try ByteWriter(path: exp))
+        let vectors = try VectorWriter(p, stimulus: try ByteWriter(path: stim), expected: try ByteWriter(path: exp))
+        let recorder = CycleRecorder(CycleBuffers(capacity: 4096, width: p.width)) { batch in
+            try vectors.write(batch)
+            return batch
+        }
         let traceWriter = CycleTraceWriter(try ByteWriter(path: modelTrace))
-        let sim = try CycleSimulator(p, observers: [traceWriter, vectors]) { owners.append($0) }
+        let sim = try CycleSimulator(p, observers: [traceWriter], recorder: recorder) { owners.append($0) }
         for item in items { try sim.execute(item) }
         let stats = try sim.finish()
+        try vectors.flush()
 
         let depth = Self.depth(cycles: stats.cycles)
         let start = ContinuousClock.now

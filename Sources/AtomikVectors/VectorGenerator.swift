@@ -1,0 +1,128 @@
+import AtomikCore
+import AtomikCycle
+import AtomikISA
+import AtomikProgram
+import AtomikStimulus
+
+/// What `atomik vectors` makes.
+public struct VectorJob: Sendable {
+    public var parameters: UnitParameters
+    /// The recipe's items come first; nil with `untilCoverage` for directed stimulus only.
+    public var recipe: Recipe?
+    public var seed: UInt64 = 1
+    public var length: Int = 10_000
+    /// Keep adding directed stimulus until every reachable bin is hit.
+    public var untilCoverage = false
+    /// Collect coverage (implied by `untilCoverage`).
+    public var coverage = false
+    public var directory: String
+    public var expected = true
+
+    public init(parameters: UnitParameters, directory: String) {
+        self.parameters = parameters; self.directory = directory
+    }
+}
+
+/// What a vector job wrote and covered.
+public struct VectorReport: Sendable {
+    public var cycles = 0
+    public var items = 0
+    public var files: [String] = []
+    public var coverage: (hit: Int, reachable: Int)?
+    public var missedBins: [String] = []
+}
+
+/// Writes `$readmemh` stimulus and expected-output files, the same stream as
+/// a program file, and a JSON manifest of the files and their field layout.
+public enum VectorGenerator {
+    public static let stimulusFile = "stimulus.hex"
+    public static let expectedFile = "expected.hex"
+    public static let programFile = "program.atk"
+    public static let manifestFile = "manifest.json"
+
+    public static func run(_ job: VectorJob) throws -> VectorReport {
+        let p = job.parameters
+        try p.validate()
+        let dir = job.directory
+        let describe = "WIDTH=\(p.width) CONTEXTS=\(p.contexts) STORAGE=\(p.storage.rawValue)"
+            + (p.storage == .sram ? " READ_LATENCY=\(p.readLatency)" : "")
+        let stimulusSource = (job.recipe.map { "recipe \($0.rawValue) seed \(job.seed) length \(job.length)" } ?? "directed only")
+            + (job.untilCoverage ? ", then directed stimulus until coverage closure" : "")
+        let header = ["atomik vectors (\(ToolVersion.string)): \(describe)", "stimulus: \(stimulusSource)"]
+
+        let stimFile = try AtomicOutput(path: "\(dir)/\(stimulusFile)")
+        let expFile = job.expected ? try AtomicOutput(path: "\(dir)/\(expectedFile)") : nil
+        let progFile = try AtomicOutput(path: "\(dir)/\(programFile)")
+        let writer = try VectorWriter(p, stimulus: stimFile.writer, expected: expFile?.writer,
+                                      header: header)
+        for line in header { try progFile.writer.write("# \(line)\n") }
+        try progFile.writer.write("# replay: atomik run \(programFile) --engine cycle --width \(p.width) --contexts \(p.contexts) "
+                                  + "--storage \(p.storage.rawValue) --read-latency \(p.readLatency)\n")
+
+        let recorder = CycleRecorder(CycleBuffers(capacity: 4096, width: p.width)) { batch in
+            try writer.write(batch)
+            return batch
+        }
+        let collector = (job.coverage || job.untilCoverage) ? CoverageCollector(p) : nil
+        let sim = try CycleSimulator(p, observers: collector.map { [$0] } ?? [], recorder: recorder) { _ in }
+        var report = VectorReport()
+        func execute(_ item: ProgramItem) throws {
+            try sim.execute(item)
+            try progFile.writer.write { $0.append(contentsOf: TextFormat.format(item).utf8); $0.append(0x0A) }
+            report.items += 1
+        }
+        if let recipe = job.recipe {
+            for item in recipe.items(width: p.width, contexts: p.contexts, length: job.length, seed: job.seed) {
+                try execute(item)
+            }
+        }
+        if job.untilCoverage, let collector {
+            for _ in 0..<8 {
+                let bins = collector.missedBins, events = collector.missedEvents
+                if bins.isEmpty && events.isEmpty { break }
+                for item in CoverageClosure.items(for: bins, events: events, parameters: p) { try execute(item) }
+                try sim.drain()   // so the last bursts' results are seen
+            }
+        }
+        let stats = try sim.finish()
+        try writer.flush()
+        report.cycles = stats.cycles
+        if let collector {
+            report.coverage = collector.summary
+            report.missedBins = collector.missedBins.map(\.description) + collector.missedEvents.map(\.rawValue)
+        }
+
+        let manifest = manifestJSON(job, cycles: stats.cycles, coverage: report.coverage)
+        let manFile = try AtomicOutput(path: "\(dir)/\(manifestFile)")
+        try manFile.writer.write(manifest)
+        try stimFile.commit()
+        try expFile?.commit()
+        try progFile.commit()
+        try manFile.commit()
+        report.files = [stimulusFile] + (job.expected ? [expectedFile] : []) + [programFile, manifestFile]
+        return report
+    }
+
+    static func manifestJSON(_ job: VectorJob, cycles: Int, coverage: (hit: Int, reachable: Int)?) -> String {
+        let p = job.parameters
+        func fields(_ f: [VectorWriter.Field]) -> String {
+            "[" + f.map { "{\"name\": \"\($0.name)\", \"lsb\": \($0.lsb), \"width\": \($0.width)}" }.joined(separator: ", ") + "]"
+        }
+        let s = VectorWriter.stimulusFields(p), e = VectorWriter.expectedFields(p)
+        var j = "{\n"
+        j += "  \"tool\": \"\(ToolVersion.string)\",\n"
+        j += "  \"parameters\": {\"WIDTH\": \(p.width), \"CONTEXTS\": \(p.contexts), \"STORAGE\": \"\(p.storage.rawValue)\", \"READ_LATENCY\": \(p.readLatency)},\n"
+        j += "  \"stimulus_source\": {\"recipe\": \(job.recipe.map { "\"\($0.rawValue)\"" } ?? "null"), \"seed\": \(job.seed), "
+            + "\"length\": \(job.recipe == nil ? 0 : job.length), \"until_coverage\": \(job.untilCoverage)},\n"
+        j += "  \"cycles\": \(cycles),\n"
+        if let coverage { j += "  \"coverage\": {\"hit\": \(coverage.hit), \"reachable\": \(coverage.reachable)},\n" }
+        j += "  \"files\": [\n"
+        j += "    {\"path\": \"\(stimulusFile)\", \"format\": \"readmemh\", \"line\": \"cycle\", \"bits\": \(s.map { $0.lsb + $0.width }.max()!), \"fields\": \(fields(s))},\n"
+        if job.expected {
+            j += "    {\"path\": \"\(expectedFile)\", \"format\": \"readmemh\", \"line\": \"cycle\", \"bits\": \(e.map { $0.lsb + $0.width }.max()!), \"fields\": \(fields(e))},\n"
+        }
+        j += "    {\"path\": \"\(programFile)\", \"format\": \"atomik program text\"}\n"
+        j += "  ]\n}\n"
+        return j
+    }
+}
