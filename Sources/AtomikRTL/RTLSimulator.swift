@@ -104,6 +104,24 @@ extension RTLSimulator {
                       modelTrace: try String(contentsOfFile: modelTrace, encoding: .utf8), simulationTime: simulationTime)
     }
 
+    /// Runs the testbench on vector files written by `atomik vectors` (or
+    /// anyone else); returns the testbench's FINISHED line counts.
+    public func runVectors(_ p: UnitParameters, stimulus: String, expected: String?, cycles: Int, trace: String,
+                           timeout: Duration = .seconds(600)) throws -> (checked: Int, mismatches: Int) {
+        let output = try Self.runTestbench(
+            root: try Self.repositoryRoot(), simulator: self, parameters: p, depth: Self.depth(cycles: cycles),
+            plusargs: ["+vectors=\(stimulus)", "+cycles=\(cycles)", "+trace=\(trace)"]
+                + (expected.map { ["+expected=\($0)"] } ?? []),
+            timeout: timeout)
+        guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix("ATOMIK-TB FINISHED") }) else {
+            throw RTLError("the \(rawValue) testbench did not finish; it printed:\n\(output)")
+        }
+        func field(_ name: String) -> Int {
+            line.split(separator: " ").first { $0.hasPrefix(name + "=") }.flatMap { Int($0.dropFirst(name.count + 1)) } ?? -1
+        }
+        return (field("checked"), field("mismatches"))
+    }
+
     /// The testbench's vector capacity for a run of `cycles`: a power of two, so
     /// that runs of similar length share one cached build.
     public static func depth(cycles: Int) -> Int {
