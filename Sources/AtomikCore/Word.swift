@@ -63,9 +63,22 @@ public struct Word: Hashable, Sendable {
     public func appendHex(to out: inout [UInt8], digits: Int) {
         let significant = max((bitLength + 3) / 4, 1)
         let n = max(digits, significant)
-        for d in stride(from: n - 1, through: 0, by: -1) {
-            let nibble = d < 128 ? Int((limbs[d >> 4] >> UInt64((d & 15) * 4)) & 0xF) : 0
-            out.append(hexDigitTable[nibble])
+        let start = out.count
+        out.append(contentsOf: repeatElement(0x30, count: n))
+        let l = limbs
+        out.withUnsafeMutableBufferPointer { b in
+            Word.writeHex(l, digits: min(n, 128), into: b.baseAddress! + start + max(0, n - 128))
+        }
+    }
+
+    /// Writes the low `digits` hex digits of `limbs` (most significant first) at `p`.
+    @inline(__always)
+    public static func writeHex(_ limbs: SIMD8<UInt64>, digits: Int, into p: UnsafeMutablePointer<UInt8>) {
+        var q = p
+        for d in stride(from: digits - 1, through: 0, by: -1) {
+            let nibble = UInt8(truncatingIfNeeded: limbs[d >> 4] >> UInt64((d & 15) * 4)) & 0xF
+            q.pointee = nibble < 10 ? 0x30 + nibble : 0x57 + nibble
+            q += 1
         }
     }
 
@@ -77,8 +90,6 @@ public struct Word: Hashable, Sendable {
         (0..<byteCount).reversed().map { i in UInt8(truncatingIfNeeded: limbs[i >> 3] >> UInt64((i & 7) * 8)) }
     }
 }
-
-@usableFromInline let hexDigitTable: [UInt8] = Array("0123456789abcdef".utf8)
 
 extension Word: CustomStringConvertible {
     public var description: String { "0x" + hex() }

@@ -40,7 +40,9 @@ public final class VectorWriter {
     let expectedBits: Int
     /// Positions of the fields above the data, from the layout above.
     let addrLSB: Int, keepLSB: Int, opcodeLSB: Int, validLSB: Int, resetLSB: Int
-    var scratch: [UInt64]
+    /// The line being built, as little-endian 64-bit limbs.
+    let scratch: UnsafeMutablePointer<UInt64>
+    let scratchLimbs: Int
     public private(set) var cycles = 0
 
     /// `header` lines are written first, each as a `//` comment.
@@ -55,7 +57,9 @@ public final class VectorWriter {
         precondition(lsb("data", s) == 0 && lsb("result_data", e) == 0, "data fields sit at bit 0")
         stimulusBits = s.map { $0.lsb + $0.width }.max()!
         expectedBits = e.map { $0.lsb + $0.width }.max()!
-        scratch = Array(repeating: 0, count: (max(stimulusBits, expectedBits) + 63) / 64 + 1)
+        scratchLimbs = (max(stimulusBits, expectedBits) + 63) / 64 + 1
+        scratch = .allocate(capacity: scratchLimbs)
+        scratch.initialize(repeating: 0, count: scratchLimbs)
         for line in header {
             try stimulus.write("// \(line)\n")
             try expected?.write("// \(line)\n")
@@ -70,43 +74,81 @@ public final class VectorWriter {
 
     @inline(__always)
     private func loadData(_ p: UnsafeMutablePointer<UInt32>, words: Int) {
-        for k in scratch.indices { scratch[k] = 0 }
+        scratch.update(repeating: 0, count: scratchLimbs)
         for j in 0..<words { scratch[j >> 1] |= UInt64(p[j]) << UInt64((j & 1) * 32) }
         if width & 63 != 0 { scratch[width >> 6] &= (1 << UInt64(width & 63)) - 1 }
     }
 
-    @inline(__always)
-    private func appendHex(bits: Int, to b: inout [UInt8]) {
-        for d in stride(from: (bits + 3) / 4 - 1, through: 0, by: -1) {
-            let n = UInt8((scratch[d >> 4] >> UInt64((d & 15) * 4)) & 0xF)
-            b.append(n < 10 ? 0x30 + n : 0x57 + n)
-        }
-        b.append(0x0A)
+    /// Two hex digits for each byte value.
+    static let hexPairs: [UInt16] = (0..<256).map { v in
+        func digit(_ n: Int) -> UInt16 { UInt16(n < 10 ? 0x30 + n : 0x57 + n) }
+        return digit(v >> 4) | digit(v & 15) << 8
     }
 
-    /// Writes one recorded batch.
+    /// Writes the line held in `scratch` (`bits` wide) and its newline at `p`.
+    @inline(__always)
+    private func writeLine(bits: Int, at p: UnsafeMutablePointer<UInt8>) {
+        let digits = (bits + 3) / 4
+        var q = p
+        var i = digits - 1
+        if digits & 1 == 1 {
+            let n = UInt8(truncatingIfNeeded: scratch[i >> 4] >> UInt64((i & 15) * 4)) & 0xF
+            q.pointee = n < 10 ? 0x30 + n : 0x57 + n
+            q += 1; i -= 1
+        }
+        Self.hexPairs.withUnsafeBufferPointer { pairs in
+            while i > 0 {
+                // Digits i and i-1 are one byte of the value: i is odd here.
+                let byte = Int(truncatingIfNeeded: scratch[i >> 4] >> UInt64(((i - 1) & 15) * 4)) & 0xFF
+                UnsafeMutableRawPointer(q).storeBytes(of: pairs[byte], as: UInt16.self)
+                q += 2; i -= 2
+            }
+        }
+        p[digits] = 0x0A
+    }
+
+    /// Appends `count` lines of `bits` bits, each built by `build(k)` into `scratch`.
+    @inline(__always)
+    private func appendLines(_ count: Int, bits: Int, to b: inout [UInt8], build: (Int) -> Void) {
+        let line = (bits + 3) / 4 + 1, start = b.count
+        b.append(contentsOf: repeatElement(0, count: count * line))
+        b.withUnsafeMutableBufferPointer { out in
+            for k in 0..<count {
+                build(k)
+                writeLine(bits: bits, at: out.baseAddress! + start + k * line)
+            }
+        }
+    }
+
+    /// Writes one recorded batch (one buffered write per file).
     public func write(_ buffers: CycleBuffers) throws {
         let words = buffers.words
-        for k in 0..<buffers.count {
-            let c = buffers.inCtl[k]
-            loadData(buffers.inData + k * words, words: words)
-            set(UInt64(buffers.inAddr[k]), at: addrLSB)
-            set(UInt64((c >> 4) & 1), at: keepLSB)
-            set(UInt64((c >> 2) & 3), at: opcodeLSB)
-            set(UInt64((c >> 1) & 1), at: validLSB)
-            set(UInt64(c & 1), at: resetLSB)
-            try stimulus.write { appendHex(bits: stimulusBits, to: &$0) }
-            if let expected {
-                let o = buffers.outCtl[k]
-                loadData(buffers.outRdata + k * words, words: words)
-                set(UInt64((o >> 2) & 1), at: width)
-                set(UInt64((o >> 1) & 1), at: width + 1)
-                set(UInt64(o & 1), at: width + 2)
-                try expected.write { appendHex(bits: expectedBits, to: &$0) }
+        try stimulus.write { b in
+            appendLines(buffers.count, bits: stimulusBits, to: &b) { k in
+                let c = buffers.inCtl[k]
+                loadData(buffers.inData + k * words, words: words)
+                set(UInt64(buffers.inAddr[k]), at: addrLSB)
+                set(UInt64((c >> 4) & 1), at: keepLSB)
+                set(UInt64((c >> 2) & 3), at: opcodeLSB)
+                set(UInt64((c >> 1) & 1), at: validLSB)
+                set(UInt64(c & 1), at: resetLSB)
+            }
+        }
+        if let expected {
+            try expected.write { b in
+                appendLines(buffers.count, bits: expectedBits, to: &b) { k in
+                    let o = buffers.outCtl[k]
+                    loadData(buffers.outRdata + k * words, words: words)
+                    set(UInt64((o >> 2) & 1), at: width)
+                    set(UInt64((o >> 1) & 1), at: width + 1)
+                    set(UInt64(o & 1), at: width + 2)
+                }
             }
         }
         cycles += buffers.count
     }
+
+    deinit { scratch.deallocate() }
 
     public func flush() throws {
         try stimulus.flush()

@@ -82,12 +82,29 @@ public enum TextFormat {
 
     /// The canonical text of an item (what the disassembler writes).
     public static func format(_ item: ProgramItem) -> String {
+        var b = [UInt8]()
+        append(item, to: &b)
+        return String(decoding: b, as: UTF8.self)
+    }
+
+    /// Appends the canonical text of an item (no newline).
+    public static func append(_ item: ProgramItem, to b: inout [UInt8]) {
+        func word(_ s: StaticString) { b.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)) }
         switch item {
-        case .idle(let n): return n == 1 ? "nop" : "nop \(n)"
-        case .reset(let n): return n == 1 ? "reset" : "reset \(n)"
+        case .idle(let n): word("nop"); if n != 1 { b.append(0x20); ResultFormat.appendDecimal(n, to: &b) }
+        case .reset(let n): word("reset"); if n != 1 { b.append(0x20); ResultFormat.appendDecimal(n, to: &b) }
         case .op(let inst):
-            let head = "\(inst.opcode.mnemonic) \(inst.address)"
-            return inst.hasData ? "\(head), \(inst.data)" : head
+            switch inst.opcode {
+            case .load: word("load ")
+            case .accum: word("accum ")
+            case .read: word("read ")
+            case .swap: word("swap ")
+            }
+            ResultFormat.appendDecimal(inst.address, to: &b)
+            if inst.hasData {
+                word(", 0x")
+                inst.data.appendHex(to: &b, digits: 1)
+            }
         }
     }
 }

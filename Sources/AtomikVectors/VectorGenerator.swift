@@ -69,7 +69,7 @@ public enum VectorGenerator {
         var report = VectorReport()
         func execute(_ item: ProgramItem) throws {
             try sim.execute(item)
-            try progFile.writer.write { $0.append(contentsOf: TextFormat.format(item).utf8); $0.append(0x0A) }
+            try progFile.writer.write { TextFormat.append(item, to: &$0); $0.append(0x0A) }
             report.items += 1
         }
         if let recipe = job.recipe {
