@@ -1,5 +1,6 @@
 import ArgumentParser
 import AtomikCore
+import AtomikCycle
 import AtomikProgram
 
 /// The options every command that reads a program shares.
@@ -24,4 +25,21 @@ struct DesignOptions: ParsableArguments {
     }
 
     var programOptions: ProgramOptions { ProgramOptions(width: width, contexts: contexts, strict: strict) }
+}
+
+/// The hardware options of the cycle model and the RTL: with `DesignOptions`
+/// they make a design point.
+struct HardwareOptions: ParsableArguments {
+    @Option(help: "Bank storage: ff or sram.")
+    var storage: Storage = .ff
+
+    @Option(help: "Read latency of sram banks: 1 or 2.")
+    var readLatency: Int = 1
+
+    /// The design point, checked against the unit's legal ranges.
+    func parameters(_ design: DesignOptions) throws -> UnitParameters {
+        let p = UnitParameters(width: design.width, contexts: design.contexts, storage: storage, readLatency: readLatency)
+        do { try p.validate() } catch { throw ValidationError(error.description) }
+        return p
+    }
 }

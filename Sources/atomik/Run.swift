@@ -39,11 +39,7 @@ extension Atomik {
         @Option(help: "Engine: \(EngineKind.allCases.map(\.rawValue).joined(separator: ", ")).")
         var engine: EngineKind = .software
 
-        @Option(help: "Bank storage of the cycle engine: ff or sram.")
-        var storage: Storage = .ff
-
-        @Option(help: "Read latency of sram banks: 1 or 2.")
-        var readLatency: Int = 1
+        @OptionGroup var hardware: HardwareOptions
 
         @Option(help: "Write the per-cycle trace to this file (cycle engine).")
         var trace: String?
@@ -60,19 +56,13 @@ extension Atomik {
         @Flag(help: "Print cycle and stall counts on standard error (cycle engine).")
         var stats = false
 
-        var unitParameters: UnitParameters {
-            UnitParameters(width: design.width, contexts: design.contexts, storage: storage, readLatency: readLatency)
-        }
-
         func validate() throws {
             if engine != .cycle {
                 for (set, name) in [(trace != nil, "--trace"), (vcd != nil, "--vcd"), (stats, "--stats")] where set {
                     throw ValidationError("\(name) needs the cycle-level engine (--engine cycle)")
                 }
             }
-            if engine != .software {
-                do { try unitParameters.validate() } catch { throw ValidationError(error.description) }
-            }
+            if engine != .software { _ = try hardware.parameters(design) }
         }
 
         func run() throws {
@@ -86,7 +76,7 @@ extension Atomik {
                 var observers: [any CycleObserver] = []
                 if let traceFile { observers.append(CycleTraceWriter(traceFile.writer)) }
                 if let vcdFile { observers.append(VCDWriter(vcdFile.writer, bankLimit: vcdContexts)) }
-                let s = try CycleSimulator.run(unitParameters, source: source, output: .standardOutput, final: final,
+                let s = try CycleSimulator.run(try hardware.parameters(design), source: source, output: .standardOutput, final: final,
                                                observers: observers)
                 try traceFile?.commit()
                 try vcdFile?.commit()
@@ -99,7 +89,7 @@ extension Atomik {
                 let simulator = RTLSimulator(rawValue: engine.rawValue)!
                 var items: [ProgramItem] = []
                 while let item = try source.next() { items.append(item) }
-                let rtl = try simulator.run(unitParameters, items: items)
+                let rtl = try simulator.run(try hardware.parameters(design), items: items)
                 let out = ByteWriter.standardOutput
                 for r in rtl.results { try out.write { ResultFormat.append(r, width: design.width, to: &$0) } }
                 try out.flush()
