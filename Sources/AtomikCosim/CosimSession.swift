@@ -40,15 +40,18 @@ public struct CosimSession {
     public var options: CosimOptions
     public var stimulus: CosimStimulus
     public var simulators: [RTLSimulator]
-    /// Where divergence artifacts go.
+    /// Where divergence artifacts go (absolute), and as the user wrote it.
     public var outputDirectory: String
+    var shownDirectory: String
     public var shrink = true
     /// Cycles of waveform written on each side of a divergence.
     public var vcdHalfWindow = 16
 
     public init(options: CosimOptions, stimulus: CosimStimulus, simulators: [RTLSimulator], outputDirectory: String) {
         self.options = options; self.stimulus = stimulus; self.simulators = simulators
-        self.outputDirectory = outputDirectory
+        // Absolute, because the simulators run in the checkout, not here.
+        self.outputDirectory = outputDirectory.isEmpty ? "" : URL(fileURLWithPath: outputDirectory).standardizedFileURL.path
+        shownDirectory = outputDirectory
     }
 
     var designArguments: [String] {
@@ -87,6 +90,11 @@ public struct CosimSession {
         return outcomes
     }
 
+    /// A path inside the output directory as the user named the directory.
+    func shown(_ path: String) -> String {
+        path.hasPrefix(outputDirectory) ? shownDirectory + path.dropFirst(outputDirectory.count) : path
+    }
+
     func report(_ o: CosimOutcome, items: [ProgramItem], say: (String) -> Void) throws {
         let p = options.parameters
         if let d = o.divergence { say("DIVERGENCE (\(o.simulator.rawValue) vs cycle model) at \(d)") }
@@ -112,11 +120,16 @@ public struct CosimSession {
             var written = [modelVCD]
             if RTLSimulator.icarus.isInstalled {
                 let rtlVCD = "\(outputDirectory)/\(o.simulator.rawValue)-divergence-rtl.vcd"
-                _ = try? RTLSimulator.icarus.run(p, items: prefix, vcd: rtlVCD, vcdWindow: window,
-                                                 rtl: options.rtlDirectory)
-                if FileManager.default.fileExists(atPath: rtlVCD) { written.append(rtlVCD + " (Icarus)") }
+                do {
+                    _ = try RTLSimulator.icarus.run(p, items: prefix, vcd: rtlVCD, vcdWindow: window,
+                                                    rtl: options.rtlDirectory)
+                    written.append(rtlVCD + " (Icarus)")
+                } catch {
+                    say("the RTL waveform could not be written: \(error)")
+                }
             }
-            say("waveforms of cycles \(window.lowerBound)...\(window.upperBound): " + written.joined(separator: ", "))
+            say("waveforms of cycles \(window.lowerBound)...\(window.upperBound): "
+                + written.map { shown($0) }.joined(separator: ", "))
         }
         guard shrink else { return }
         var quiet = options
@@ -130,6 +143,6 @@ public struct CosimSession {
                               + "# atomik cosim \(path) \((designArguments + ["--simulator", o.simulator.rawValue]).joined(separator: " "))\n")
         for item in small { try file.writer.write(TextFormat.format(item) + "\n") }
         try file.commit()
-        say("shrunk: \(prefix.count) -> \(small.count) items, saved to \(path)")
+        say("shrunk: \(prefix.count) -> \(small.count) items, saved to \(shown(path))")
     }
 }

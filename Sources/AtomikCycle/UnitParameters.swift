@@ -35,6 +35,7 @@ public struct UnitParameters: Hashable, Sendable, CustomStringConvertible {
         guard Self.readLatencyRange.contains(readLatency) else {
             throw .outOfRange("READ_LATENCY", readLatency, Self.readLatencyRange)
         }
+        guard storage == .sram || readLatency == 1 else { throw .latencyWithoutMemory(readLatency) }
     }
 
     /// Bits of the context address port: ceil(log2(CONTEXTS)), at least 1.
@@ -52,11 +53,14 @@ public struct UnitParameters: Hashable, Sendable, CustomStringConvertible {
 
 public enum UnitParameterError: Error, Equatable, CustomStringConvertible {
     case outOfRange(String, Int, ClosedRange<Int>)
+    case latencyWithoutMemory(Int)
 
     public var description: String {
         switch self {
         case let .outOfRange(name, value, range):
             "\(name) = \(value) is outside its legal range \(range.lowerBound)...\(range.upperBound)"
+        case let .latencyWithoutMemory(l):
+            "READ_LATENCY = \(l) needs STORAGE = sram: flip-flop banks are read in the same cycle (READ_LATENCY = 1)"
         }
     }
 }

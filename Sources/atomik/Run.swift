@@ -63,6 +63,9 @@ extension Atomik {
                 }
             }
             if engine != .software { _ = try hardware.parameters(design) }
+            if final && (engine == .icarus || engine == .verilator) {
+                throw ValidationError("--final needs the software or cycle engine (the RTL testbench does not dump the banks)")
+            }
         }
 
         func run() throws {
