@@ -35,6 +35,8 @@ let package = Package(
         ),
         // Test vectors for RTL testbenches, and functional coverage.
         .target(name: "AtomikVectors", dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikStimulus"]),
+        // Design exploration: model metrics, yosys area, nextpnr Fmax across design points.
+        .target(name: "AtomikExplore", dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikStimulus"]),
         // Seedable, portable random stimulus.
         .target(name: "AtomikStimulus", dependencies: ["AtomikCore", "AtomikISA"]),
         // The seed articles' programs, runnable.
@@ -43,7 +45,7 @@ let package = Package(
             name: "atomik",
             dependencies: [
                 "AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikCosim", "AtomikStimulus",
-                "AtomikVectors", "AtomikExamples",
+                "AtomikVectors", "AtomikExplore", "AtomikExamples",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -75,6 +77,11 @@ let package = Package(
             name: "AtomikVectorsTests",
             dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikVectors",
                            "AtomikStimulus"]
+        ),
+        .testTarget(
+            name: "AtomikExploreTests",
+            dependencies: ["AtomikCycle", "AtomikExplore", "AtomikRTL"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "AtomikExamplesTests", dependencies: ["AtomikExamples"]),
     ]

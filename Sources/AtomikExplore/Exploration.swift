@@ -1,0 +1,240 @@
+import AtomikCore
+import AtomikCycle
+import AtomikISA
+import AtomikProgram
+import AtomikStimulus
+import Foundation
+
+/// An FPGA the sweep places and routes for.
+public enum Device: String, CaseIterable, Codable, Sendable {
+    case hx8k, up5k
+
+    var nextpnrArguments: [String] {
+        switch self {
+        case .hx8k: ["--hx8k", "--package", "ct256"]
+        case .up5k: ["--up5k", "--package", "sg48"]
+        }
+    }
+}
+
+/// How a sweep runs.
+public struct ExploreOptions: Sendable {
+    public var devices: [Device] = Device.allCases
+    /// The target frequency given to nextpnr, MHz.
+    public var frequencyMHz: Double = 50
+    /// Placement seeds tried per device; the best Fmax counts.
+    public var seeds = 3
+    public var synthesisTimeout: Duration = .seconds(300)
+    /// Per seed and device.
+    public var placeRouteTimeout: Duration = .seconds(300)
+    public var workloads: [Recipe] = [.uniform, .hazard, .fanIn, .epoch, .rollback, .convergence]
+    public var workloadLength = 20_000
+    public var placeRoute = true
+    public var cacheDirectory: URL
+    public var jobs = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    public init(cacheDirectory: URL) { self.cacheDirectory = cacheDirectory }
+}
+
+/// One workload of the cycle model at a design point.
+public struct WorkloadResult: Codable, Hashable, Sendable {
+    public var recipe: String
+    public var operations: Int
+    public var cycles: Int
+    public var stallCycles: Int
+    /// Every READ/SWAP result equalled the software core's.
+    public var resultsChecked: Bool
+    public var cyclesPerOperation: Double { Double(cycles) / Double(max(operations, 1)) }
+}
+
+/// Place and route on one device.
+public struct DeviceResult: Codable, Hashable, Sendable {
+    public enum Status: String, Codable, Sendable { case ok, doesNotFit = "does-not-fit", timeout, failed }
+    public var device: Device
+    public var status: Status
+    public var report: PlaceRouteReport?
+    public var seedsTried: Int
+    public var note: String?
+}
+
+/// Everything measured at one design point.
+public struct PointResult: Codable, Hashable, Sendable {
+    public var width: Int
+    public var contexts: Int
+    public var storage: String
+    public var readLatency: Int
+    public var workloads: [WorkloadResult]
+    /// The bare unit (`atomik_unit`), from yosys.
+    public var synthesis: SynthesisReport?
+    public var synthesisNote: String?
+    /// The unit inside explore/atomik_harness.v, from yosys (the placed design).
+    public var harnessSynthesis: SynthesisReport?
+    public var devices: [DeviceResult]
+    public var fromCache = false
+
+    public var name: String {
+        "W\(width) C\(contexts) \(storage)" + (storage == "sram" ? " L\(readLatency)" : "")
+    }
+
+    /// Operations per second on `device` for `recipe`: Fmax x operations per cycle.
+    public func operationsPerSecond(_ device: Device, _ recipe: String) -> Double? {
+        guard let d = devices.first(where: { $0.device == device }), let r = d.report,
+              let w = workloads.first(where: { $0.recipe == recipe }) else { return nil }
+        return r.fmaxMHz * 1e6 / w.cyclesPerOperation
+    }
+}
+
+/// The sweep: the cycle model, yosys and nextpnr at every design point, cached.
+public enum Exploration {
+    /// Runs the model's workloads at a design point.
+    static func workloads(_ p: UnitParameters, _ o: ExploreOptions) throws -> [WorkloadResult] {
+        try o.workloads.map { recipe in
+            let items = Array(recipe.items(width: p.width, contexts: p.contexts, length: o.workloadLength, seed: 1))
+            var results: [OperationResult] = []
+            let sim = try CycleSimulator(p) { results.append($0) }
+            try sim.execute(items)
+            let stats = try sim.finish()
+            let golden = try SoftwareEngine.run(items, on: try AtomikTable<Word>(contexts: p.contexts, width: p.width))
+            return WorkloadResult(recipe: recipe.rawValue, operations: stats.operations, cycles: stats.cycles,
+                                  stallCycles: stats.stallCycles, resultsChecked: results == golden)
+        }
+    }
+
+    static func storageIndex(_ p: UnitParameters) -> Int { Storage.allCases.firstIndex(of: p.storage)! }
+
+    /// The cache key: RTL and harness sources, parameters, tool versions and options.
+    static func cacheKey(_ p: UnitParameters, _ o: ExploreOptions, root: URL, versions: String) throws -> String {
+        var text = "\(p) \(versions) freq=\(o.frequencyMHz) seeds=\(o.seeds) devices=\(o.devices.map(\.rawValue)) "
+            + "pnr=\(o.placeRoute) workloads=\(o.workloads.map(\.rawValue)) length=\(o.workloadLength)\n"
+        let files = try String(contentsOf: root.appendingPathComponent("rtl/files.f"), encoding: .utf8)
+            .split(separator: "\n").map(String.init) + ["rtl/atomik_isa.vh", "explore/atomik_harness.v"]
+        for f in files { text += try String(contentsOf: root.appendingPathComponent(f), encoding: .utf8) }
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+        return String(h, radix: 16)
+    }
+
+    /// Measures one design point (or reads it from the cache).
+    public static func measure(_ p: UnitParameters, _ o: ExploreOptions, root: URL, versions: String) throws -> PointResult {
+        try p.validate()
+        let key = try cacheKey(p, o, root: root, versions: versions)
+        let cached = o.cacheDirectory.appendingPathComponent("\(key).json")
+        if let data = FileManager.default.contents(atPath: cached.path),
+           var r = try? JSONDecoder().decode(PointResult.self, from: data) {
+            r.fromCache = true
+            return r
+        }
+        var r = PointResult(width: p.width, contexts: p.contexts, storage: p.storage.rawValue, readLatency: p.readLatency,
+                            workloads: try workloads(p, o), devices: [])
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-explore-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let sources = try String(contentsOf: root.appendingPathComponent("rtl/files.f"), encoding: .utf8)
+            .split(separator: "\n").joined(separator: " ")
+        let chparam = "-set WIDTH \(p.width) -set CONTEXTS \(p.contexts) -set STORAGE \(storageIndex(p)) -set READ_LATENCY \(p.readLatency)"
+
+        // 1. The bare unit's area.
+        let unitStat = work.appendingPathComponent("unit-stat.json")
+        let unit = try ExternalTool.run(["yosys", "-q", "-p", "read_verilog -Irtl \(sources); chparam \(chparam) atomik_unit; "
+                                          + "synth_ice40 -top atomik_unit; tee -q -o \(unitStat.path) stat -json"],
+                                         in: root, timeout: o.synthesisTimeout)
+        if unit.timedOut {
+            r.synthesisNote = "yosys did not finish in \(o.synthesisTimeout)"
+        } else if unit.status != 0 {
+            r.synthesisNote = "yosys failed: " + unit.output.split(separator: "\n").suffix(3).joined(separator: " ")
+        } else {
+            r.synthesis = try SynthesisReport(statJSON: Data(contentsOf: unitStat))
+        }
+
+        // 2. The harness for place and route.
+        if o.placeRoute && r.synthesis != nil {
+            let netlist = work.appendingPathComponent("harness.json"), harnessStat = work.appendingPathComponent("harness-stat.json")
+            let h = try ExternalTool.run(["yosys", "-q", "-p", "read_verilog -Irtl \(sources) explore/atomik_harness.v; "
+                                           + "chparam \(chparam) atomik_harness; synth_ice40 -top atomik_harness -json \(netlist.path); "
+                                           + "tee -q -o \(harnessStat.path) stat -json"],
+                                          in: root, timeout: o.synthesisTimeout)
+            if h.status == 0 && !h.timedOut {
+                r.harnessSynthesis = try SynthesisReport(statJSON: Data(contentsOf: harnessStat))
+                for device in o.devices { r.devices.append(try placeRoute(netlist, device, o, work: work)) }
+            } else {
+                r.synthesisNote = "yosys could not synthesise the harness" + (h.timedOut ? " in time" : "")
+            }
+        }
+        try FileManager.default.createDirectory(at: o.cacheDirectory, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(r)
+        let temporary = cached.appendingPathExtension("partial")
+        try data.write(to: temporary)
+        guard rename(temporary.path, cached.path) == 0 else { throw ExploreError("cannot write the cache entry \(cached.path)") }
+        return r
+    }
+
+    /// nextpnr with each seed; the best Fmax counts. A design that does not fit or
+    /// runs out of time is reported as such.
+    static func placeRoute(_ netlist: URL, _ device: Device, _ o: ExploreOptions, work: URL) throws -> DeviceResult {
+        var best: PlaceRouteReport? = nil
+        var note: String? = nil
+        for seed in 1...o.seeds {
+            let report = work.appendingPathComponent("\(device.rawValue)-\(seed).json")
+            let run = try ExternalTool.run(
+                ["nextpnr-ice40"] + device.nextpnrArguments
+                    + ["--json", netlist.path, "--pcf-allow-unconstrained", "--freq", String(o.frequencyMHz),
+                       "--seed", "\(seed)", "--report", report.path, "--timing-allow-fail", "-q"],
+                in: work, timeout: o.placeRouteTimeout)
+            if run.timedOut {
+                return DeviceResult(device: device, status: best == nil ? .timeout : .ok, report: best, seedsTried: seed,
+                                    note: "seed \(seed) ran over \(o.placeRouteTimeout)")
+            }
+            if run.status != 0 {
+                let fit = run.output.contains("Unable to place") || run.output.contains("not enough")
+                    || run.output.contains("Too many") || run.output.contains("available")
+                return DeviceResult(device: device, status: fit ? .doesNotFit : .failed, report: best, seedsTried: seed,
+                                    note: run.output.split(separator: "\n").filter { $0.contains("ERROR") }.first.map(String.init))
+            }
+            let r = try PlaceRouteReport(reportJSON: Data(contentsOf: report))
+            if best == nil || r.fmaxMHz > best!.fmaxMHz { best = r }
+            note = nil
+        }
+        return DeviceResult(device: device, status: .ok, report: best, seedsTried: o.seeds, note: note)
+    }
+
+    /// Versions of the tools, part of the cache key.
+    public static func toolVersions() -> String {
+        ExternalTool.version("yosys", flag: "-V") + " | " + ExternalTool.version("nextpnr-ice40", flag: "--version")
+    }
+
+    /// Runs every point, `jobs` at a time; `progress` sees each finished point.
+    public static func sweep(_ points: [UnitParameters], _ o: ExploreOptions, root: URL,
+                             progress: @escaping @Sendable (Int, PointResult) -> Void) throws -> [PointResult] {
+        let versions = toolVersions()
+        final class Box: @unchecked Sendable {
+            var results: [PointResult?]
+            var error: Error?
+            var done = 0
+            let lock = NSLock()
+            init(_ n: Int) { results = Array(repeating: nil, count: n) }
+        }
+        let box = Box(points.count)
+        let queue = DispatchQueue(label: "atomik.explore", attributes: .concurrent)
+        let slots = DispatchSemaphore(value: o.jobs)
+        let group = DispatchGroup()
+        for (k, p) in points.enumerated() {
+            slots.wait()
+            group.enter()
+            queue.async {
+                defer { slots.signal(); group.leave() }
+                do {
+                    let r = try measure(p, o, root: root, versions: versions)
+                    box.lock.lock(); box.results[k] = r; box.done += 1; let n = box.done; box.lock.unlock()
+                    progress(n, r)
+                } catch {
+                    box.lock.lock(); box.error = box.error ?? error; box.lock.unlock()
+                }
+            }
+        }
+        group.wait()
+        if let e = box.error { throw e }
+        return box.results.compactMap { $0 }
+    }
+}

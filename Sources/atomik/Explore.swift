@@ -1,0 +1,107 @@
+import ArgumentParser
+import AtomikCycle
+import AtomikExplore
+import AtomikProgram
+import AtomikRTL
+import Foundation
+
+extension Device: ExpressibleByArgument {}
+
+extension Atomik {
+    struct Explore: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sweep design points: cycles per operation, yosys area, nextpnr Fmax, operations per second.",
+            discussion: """
+            Writes results.csv, results.json, results.md, chart-DEVICE.svg and report.html to --out. \
+            Results are cached by the RTL, the parameters and the tool versions, so a re-run only does \
+            new work. --shard I/N runs every Nth point; --merge combines the results.json of shards.
+            """
+        )
+
+        @Option(help: "Widths, comma-separated.") var widths: String = "8,32,64"
+        @Option(help: "Context counts, comma-separated.") var contexts: String = "4,16,64,256"
+        @Option(help: "Storages, comma-separated (ff, sram).") var storages: String = "ff,sram"
+        @Option(help: "Read latencies of sram points, comma-separated.") var latencies: String = "1"
+        @Option(help: "A file of design points (width= contexts= storage= latency=), instead of the lists.") var points: String?
+        @Option(help: "Devices, comma-separated (hx8k, up5k).") var devices: String = "hx8k,up5k"
+        @Option(help: "Target frequency for nextpnr, MHz.") var freq: Double = 50
+        @Option(help: "Placement seeds per device; the best Fmax counts.") var seeds: Int = 3
+        @Option(help: "Seconds one nextpnr run may take.") var pnrTimeout: Int = 300
+        @Option(help: "Seconds one yosys run may take.") var synthTimeout: Int = 300
+        @Option(help: "Items of each workload recipe run on the cycle model.") var length: Int = 20_000
+        @Flag(help: "Skip place and route.") var noPnr = false
+        @Option(help: "Points measured at once.") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+        @Option(help: "Run slice I of N (1-based), e.g. 2/4.") var shard: String?
+        @Option(parsing: .upToNextOption, help: "Merge these results.json files (from shards) instead of sweeping.")
+        var merge: [String] = []
+        @Option(help: "Output directory.") var out: String = "explore-out"
+
+        func list<T>(_ text: String, _ name: String, _ parse: (String) -> T?) throws -> [T] {
+            try text.split(separator: ",").map {
+                guard let v = parse(String($0).trimmingCharacters(in: .whitespaces)) else {
+                    throw ValidationError("--\(name): cannot read '\($0)'")
+                }
+                return v
+            }
+        }
+
+        func run() throws {
+            let deviceList = try list(devices, "devices") { Device(rawValue: $0) }
+            let results: [PointResult]
+            if !merge.isEmpty {
+                var all: [PointResult] = []
+                for f in merge {
+                    guard let data = FileManager.default.contents(atPath: f) else { throw ValidationError("cannot read \(f)") }
+                    all += try JSONDecoder().decode([PointResult].self, from: data)
+                }
+                results = all
+            } else {
+                var sweep: [UnitParameters]
+                if let points {
+                    guard let data = FileManager.default.contents(atPath: points) else { throw ValidationError("cannot read \(points)") }
+                    sweep = try SweepDefinition.parse(String(decoding: data, as: UTF8.self), file: points)
+                } else {
+                    sweep = SweepDefinition.cross(
+                        widths: try list(widths, "widths") { Int($0) }, contexts: try list(contexts, "contexts") { Int($0) },
+                        storages: try list(storages, "storages") { Storage(rawValue: $0) },
+                        latencies: try list(latencies, "latencies") { Int($0) })
+                    for p in sweep { do { try p.validate() } catch { throw ValidationError("\(p): \(error)") } }
+                }
+                if let shard {
+                    let parts = shard.split(separator: "/").compactMap { Int($0) }
+                    guard parts.count == 2, parts[1] >= 1, (1...parts[1]).contains(parts[0]) else {
+                        throw ValidationError("--shard: expected I/N with 1 <= I <= N, found '\(shard)'")
+                    }
+                    sweep = sweep.enumerated().filter { $0.offset % parts[1] == parts[0] - 1 }.map(\.element)
+                }
+                let root = try RTLSimulator.repositoryRoot()
+                var o = ExploreOptions(cacheDirectory: root.appendingPathComponent(".build/explore-cache"))
+                o.devices = deviceList; o.frequencyMHz = freq; o.seeds = seeds; o.placeRoute = !noPnr
+                o.placeRouteTimeout = .seconds(pnrTimeout); o.synthesisTimeout = .seconds(synthTimeout)
+                o.workloadLength = length; o.jobs = max(1, jobs)
+                let start = ContinuousClock.now, total = sweep.count
+                FileHandle.standardError.write(Data("exploring \(total) design points, \(o.jobs) at a time\n".utf8))
+                results = try Exploration.sweep(sweep, o, root: root) { n, r in
+                    let elapsed = Double((ContinuousClock.now - start).components.seconds)
+                    let left = elapsed / Double(n) * Double(total - n)
+                    FileHandle.standardError.write(Data(String(format: "[%d/%d] %@%@, %.0f s elapsed, about %.0f s left\n",
+                                                               n, total, r.name, r.fromCache ? " (cached)" : "", elapsed, left).utf8))
+                }
+            }
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            func save(_ name: String, _ text: String) throws {
+                let f = try AtomicOutput(path: "\(out)/\(name)")
+                try f.writer.write(text)
+                try f.commit()
+            }
+            let description = "devices \(devices), target \(freq) MHz, best of \(seeds) seeds; workloads of \(length) items"
+            try save("results.csv", ExploreReport.csv(results, devices: deviceList))
+            try save("results.json", try ExploreReport.json(results))
+            try save("results.md", ExploreReport.markdown(results, devices: deviceList))
+            for d in deviceList { try save("chart-\(d.rawValue).svg", ExploreReport.svg(results, device: d)) }
+            try save("report.html", ExploreReport.html(results, devices: deviceList, options: description))
+            print(ExploreReport.markdown(results, devices: deviceList), terminator: "")
+            print("wrote \(out)/results.csv, results.json, results.md, chart-*.svg, report.html")
+        }
+    }
+}
