@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(
             name: "AtomikExploreTests",
             dependencies: ["AtomikCycle", "AtomikExplore", "AtomikRTL"],
-            resources: [.copy("Fixtures")]
+            exclude: ["Fixtures"]
         ),
         .testTarget(name: "AtomikExamplesTests", dependencies: ["AtomikExamples"]),
     ]

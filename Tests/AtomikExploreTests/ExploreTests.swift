@@ -1,0 +1,79 @@
+import AtomikCycle
+import AtomikExplore
+import AtomikRTL
+import Foundation
+import Testing
+
+let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+@Suite struct ToolReportParsers {
+    /// yosys 0.23's `stat -json` for W=32 C=16 sram inside the harness.
+    @Test func yosysStat() throws {
+        let r = try SynthesisReport(statJSON: Data(contentsOf: fixtures.appendingPathComponent("yosys-stat-w32-c16-sram.json")))
+        #expect(r.blockRAMs == 4)
+        #expect(r.luts > 0 && r.flipFlops > 0)
+        #expect(r.cells >= r.luts + r.flipFlops + r.blockRAMs)
+    }
+
+    /// nextpnr-ice40 0.4's `--report` for the same design on UP5K.
+    @Test func nextpnrReport() throws {
+        let r = try PlaceRouteReport(reportJSON: Data(contentsOf: fixtures.appendingPathComponent("nextpnr-report-w32-c16-sram-up5k.json")))
+        #expect(abs(r.fmaxMHz - 46.39) < 0.01)
+        #expect(r.logicCells == 686 && r.logicCellsAvailable == 5280 && r.blockRAMs == 4)
+    }
+
+    @Test func malformedReportsAreErrors() {
+        #expect(throws: ExploreError.self) { _ = try SynthesisReport(statJSON: Data("{}".utf8)) }
+        #expect(throws: ExploreError.self) { _ = try PlaceRouteReport(reportJSON: Data("{\"fmax\": {}}".utf8)) }
+    }
+}
+
+@Suite struct Sweeps {
+    @Test func crossProductGivesFFOneLatency() {
+        let points = SweepDefinition.cross(widths: [8, 32], contexts: [4], storages: [.ff, .sram], latencies: [1, 2])
+        #expect(points.count == 2 + 4)
+        #expect(points.filter { $0.storage == .ff }.allSatisfy { $0.readLatency == 1 })
+    }
+
+    @Test func pointsFileErrorsNameTheLine() {
+        #expect(throws: (any Error).self) {
+            _ = try SweepDefinition.parse("width=8 contexts=4 storage=ff\nwidth=8 contexts=4 storage=flash\n", file: "p.txt")
+        }
+        do {
+            _ = try SweepDefinition.parse("width=8 contexts=4 storage=ff\nwidth=8 contexts=4 storage=flash\n", file: "p.txt")
+        } catch {
+            #expect(String(describing: error).hasPrefix("p.txt:2:20: error: storage: expected ff or sram"))
+        }
+        #expect((try? SweepDefinition.parse("width=8 storage=ff", file: "p.txt")) == nil)
+    }
+
+    /// A tiny sweep through the real yosys and nextpnr, then again from the cache.
+    @Test func tinySweepRunsTheRealTools() throws {
+        let ci = ProcessInfo.processInfo.environment["CI"] != nil
+        try #require(ci || FileManager.default.isExecutableFile(atPath: "/usr/bin/nextpnr-ice40"), "nextpnr-ice40 is not installed")
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-explore-test-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: cache) }
+        var o = ExploreOptions(cacheDirectory: cache)
+        o.seeds = 1; o.workloadLength = 1000; o.devices = [.hx8k]; o.placeRouteTimeout = .seconds(120)
+        let points = [UnitParameters(width: 8, contexts: 4, storage: .ff),
+                      UnitParameters(width: 16, contexts: 256, storage: .sram, readLatency: 1)]
+        let root = try RTLSimulator.repositoryRoot()
+        let results = try Exploration.sweep(points, o, root: root) { _, _ in }
+        #expect(results.count == 2)
+        for r in results {
+            #expect(r.workloads.allSatisfy { $0.resultsChecked })
+            #expect(r.synthesis != nil && r.devices.first?.status == .ok)
+            #expect((r.operationsPerSecond(.hx8k, "uniform") ?? 0) > 1e6)
+            #expect(!r.fromCache)
+        }
+        #expect(results[1].synthesis!.blockRAMs > 0, "sram banks become block RAM")
+        #expect(results[0].synthesis!.blockRAMs == 0)
+        let again = try Exploration.sweep(points, o, root: root) { _, _ in }
+        #expect(again.allSatisfy { $0.fromCache })
+        #expect(again.map(\.synthesis) == results.map(\.synthesis))
+        // Reports render, and the Pareto front is not empty.
+        #expect(ExploreReport.csv(results, devices: [.hx8k]).split(separator: "\n").count == 3)
+        #expect(ExploreReport.svg(results, device: .hx8k).contains("<circle"))
+        #expect(!ExploreReport.paretoFront(results, device: .hx8k).isEmpty)
+    }
+}
