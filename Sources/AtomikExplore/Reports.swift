@@ -55,16 +55,18 @@ public enum ExploreReport {
     }
 
     public static func markdown(_ results: [PointResult], devices: [Device]) -> String {
-        var head = "| point | LUT4 | FF | carry | BRAM | cycles/op (uniform, hazard) |"
-        var rule = "|---|---|---|---|---|---|"
+        var head = "| point | LUT4 | FF | carry | BRAM | harness +LUT4/+FF | cycles/op (uniform, hazard) |"
+        var rule = "|---|---|---|---|---|---|---|"
         for d in devices { head += " \(d.rawValue) Fmax MHz | \(d.rawValue) M ops/s |"; rule += "---|---|" }
         var out = head + "\n" + rule + "\n"
         for r in results {
             let s = r.synthesis
             let cpo = ["uniform", "hazard"].compactMap { w in r.workloads.first { $0.recipe == w } }
                 .map { String(format: "%.3f", $0.cyclesPerOperation) }.joined(separator: ", ")
+            var harness = "-"
+            if let s, let h = r.harnessSynthesis { harness = "\(h.luts - s.luts)/\(h.flipFlops - s.flipFlops)" }
             var row = "| \(r.name) | \(s.map { "\($0.luts)" } ?? r.synthesisNote ?? "-") | \(s.map { "\($0.flipFlops)" } ?? "-") "
-                + "| \(s.map { "\($0.carries)" } ?? "-") | \(s.map { "\($0.blockRAMs)" } ?? "-") | \(cpo) |"
+                + "| \(s.map { "\($0.carries)" } ?? "-") | \(s.map { "\($0.blockRAMs)" } ?? "-") | \(harness) | \(cpo) |"
             for d in devices {
                 row += " \(deviceText(r, d)) | \(number(r.operationsPerSecond(d, chartWorkload).map { $0 / 1e6 })) |"
             }
