@@ -37,6 +37,11 @@ let package = Package(
         .target(name: "AtomikVectors", dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikStimulus"]),
         // Design exploration: model metrics, yosys area, nextpnr Fmax across design points.
         .target(name: "AtomikExplore", dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikStimulus"]),
+        // Fuzzing of every input parser.
+        .target(
+            name: "AtomikFuzz",
+            dependencies: ["AtomikCore", "AtomikProgram", "AtomikCycle", "AtomikCosim", "AtomikExplore", "AtomikStimulus"]
+        ),
         // Seedable, portable random stimulus.
         .target(name: "AtomikStimulus", dependencies: ["AtomikCore", "AtomikISA"]),
         // The seed articles' programs, runnable.
@@ -45,7 +50,7 @@ let package = Package(
             name: "atomik",
             dependencies: [
                 "AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikCosim", "AtomikStimulus",
-                "AtomikVectors", "AtomikExplore", "AtomikExamples",
+                "AtomikVectors", "AtomikExplore", "AtomikFuzz", "AtomikExamples",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -83,6 +88,7 @@ let package = Package(
             dependencies: ["AtomikCycle", "AtomikExplore", "AtomikRTL"],
             exclude: ["Fixtures"]
         ),
+        .testTarget(name: "AtomikFuzzTests", dependencies: ["AtomikFuzz"]),
         .testTarget(name: "AtomikExamplesTests", dependencies: ["AtomikExamples"]),
     ]
 )

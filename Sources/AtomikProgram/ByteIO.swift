@@ -34,6 +34,16 @@ public final class ByteReader {
         buffer = .allocate(capacity: capacity)
     }
 
+    /// Reads from bytes in memory (`name` is what errors call them).
+    public init(bytes: [UInt8], name: String) {
+        fd = -1; ownsFD = false; self.name = name
+        capacity = max(bytes.count, 1)
+        buffer = .allocate(capacity: capacity)
+        bytes.withUnsafeBufferPointer { buffer.update(from: $0.baseAddress!, count: bytes.count) }
+        end = bytes.count
+        atEOF = true
+    }
+
     deinit {
         buffer.deallocate()
         if ownsFD { close(fd) }

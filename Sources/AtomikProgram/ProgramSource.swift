@@ -13,9 +13,16 @@ public final class ProgramSource {
     private var lineNumber = 0
 
     /// Opens `path` ("-" for standard input).
-    public init(path: String, options: ProgramOptions) throws(ProgramError) {
+    public convenience init(path: String, options: ProgramOptions) throws(ProgramError) {
+        let reader: ByteReader
+        do { reader = try ByteReader(path: path) } catch let e as ProgramError { throw e } catch { throw ProgramError("\(error)") }
+        try self.init(reader: reader, options: options)
+    }
+
+    /// Reads a program from `reader` (a file, standard input, or bytes in memory).
+    public init(reader: ByteReader, options: ProgramOptions) throws(ProgramError) {
         do {
-            reader = try ByteReader(path: path)
+            self.reader = reader
             self.options = options
             if try reader.peek(BinaryFormat.magic.count) == BinaryFormat.magic {
                 format = .binary

@@ -1,0 +1,37 @@
+import ArgumentParser
+import AtomikFuzz
+import AtomikRTL
+import Foundation
+
+extension Atomik {
+    struct Fuzz: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fuzz every input parser: random and mutated inputs; none may crash, hang or reject without saying where.",
+            discussion: "Targets: \(Fuzzer.Target.allCases.map(\.rawValue).joined(separator: ", ")). Exit 1 on a finding."
+        )
+
+        @Option(help: "Inputs per target.") var iterations: Int = 1_000_000
+        @Option(help: "Seed.") var seed: UInt64 = 1
+        @Option(help: "Only this target.") var target: String?
+        @Option(help: "Save inputs that produce a new kind of error here (a corpus directory).") var save: String?
+
+        func run() throws {
+            let targets = try target.map { t -> [Fuzzer.Target] in
+                guard let x = Fuzzer.Target(rawValue: t) else { throw ValidationError("unknown target '\(t)'") }
+                return [x]
+            } ?? Fuzzer.Target.allCases
+            let corpus = (try? RTLSimulator.repositoryRoot())?.appendingPathComponent("fuzz/corpus")
+            var findings = 0
+            for t in targets {
+                let r = Fuzzer.run(t, iterations: iterations, seed: seed, corpus: corpus,
+                                   save: save.map { URL(fileURLWithPath: $0) })
+                let slowest = Double(r.slowest.components.attoseconds) * 1e-15 + Double(r.slowest.components.seconds) * 1e3
+                print("\(t.rawValue): \(r.inputs) inputs, \(r.accepted) accepted, \(r.rejected) rejected, "
+                      + "\(r.messageKinds.count) kinds of error, slowest \(String(format: "%.2f", slowest)) ms, \(r.findings.count) findings")
+                for f in r.findings.prefix(5) { print("  FINDING \(f)") }
+                findings += r.findings.count
+            }
+            if findings > 0 { throw ExitCode(1) }
+        }
+    }
+}
