@@ -70,7 +70,12 @@ public struct PointResult: Codable, Hashable, Sendable {
     /// The unit inside explore/atomik_harness.v, from yosys (the placed design).
     public var harnessSynthesis: SynthesisReport?
     public var devices: [DeviceResult]
+    /// Read from the cache in this run (not stored, so reports do not depend on it).
     public var fromCache = false
+
+    enum CodingKeys: String, CodingKey {
+        case width, contexts, storage, readLatency, workloads, synthesis, synthesisNote, harnessSynthesis, devices
+    }
 
     public var name: String {
         "W\(width) C\(contexts) \(storage)" + (storage == "sram" ? " L\(readLatency)" : "")

@@ -77,3 +77,20 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
         #expect(!ExploreReport.paretoFront(results, device: .hx8k).isEmpty)
     }
 }
+
+@Suite struct ReportReproducibility {
+    /// Reports are a function of the results: rendering twice, or from a
+    /// cached copy, gives the same bytes.
+    @Test func reportsDependOnlyOnResults() throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/explore/results.json"))
+        var results = try JSONDecoder().decode([PointResult].self, from: data)
+        let first = try ExploreReport.json(results) + ExploreReport.csv(results, devices: Device.allCases)
+            + ExploreReport.svg(results, device: .hx8k) + ExploreReport.html(results, devices: Device.allCases, options: "x")
+        for k in results.indices { results[k].fromCache = true }
+        let second = try ExploreReport.json(results) + ExploreReport.csv(results, devices: Device.allCases)
+            + ExploreReport.svg(results, device: .hx8k) + ExploreReport.html(results, devices: Device.allCases, options: "x")
+        #expect(first == second)
+        #expect(results.count >= 12)
+    }
+}

@@ -105,3 +105,35 @@ func vectorLines(_ path: String) throws -> [Substring] {
         }
     }
 }
+
+/// Two runs with the same seed and options write the same bytes.
+@Suite struct Reproducibility {
+    @Test func vectorsAreByteIdentical() throws {
+        var outputs: [[Data]] = []
+        for _ in 0..<2 {
+            var job = VectorJob(parameters: UnitParameters(width: 24, contexts: 8, storage: .sram, readLatency: 2),
+                                directory: try temporaryDirectory())
+            job.recipe = .hazard; job.seed = 11; job.length = 2000; job.untilCoverage = true
+            _ = try VectorGenerator.run(job)
+            outputs.append(try ["stimulus.hex", "expected.hex", "program.atk", "manifest.json"].map {
+                try Data(contentsOf: URL(fileURLWithPath: "\(job.directory)/\($0)"))
+            })
+        }
+        #expect(outputs[0] == outputs[1])
+    }
+
+    @Test func traceAndWaveformAreByteIdentical() throws {
+        var outputs: [[Data]] = []
+        for _ in 0..<2 {
+            let dir = try temporaryDirectory()
+            let trace = try ByteWriter(path: "\(dir)/t.trace"), vcd = try ByteWriter(path: "\(dir)/t.vcd")
+            let p = UnitParameters(width: 70, contexts: 16, storage: .sram, readLatency: 1)
+            let sim = try CycleSimulator(p, observers: [CycleTraceWriter(trace), VCDWriter(vcd, bankLimit: 4)]) { _ in }
+            try sim.execute(Array(Recipe.reset.items(width: 70, contexts: 16, length: 1500, seed: 5)))
+            _ = try sim.finish()
+            outputs.append(try ["t.trace", "t.vcd"].map { try Data(contentsOf: URL(fileURLWithPath: "\(dir)/\($0)")) })
+        }
+        #expect(outputs[0] == outputs[1])
+        #expect(outputs[0][0].count > 10_000)
+    }
+}
