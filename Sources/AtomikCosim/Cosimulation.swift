@@ -78,7 +78,7 @@ public enum Cosimulation {
             next ^= 1
             return spare[next]
         }
-        let core = try drive(p, items: items, recorder: recorder, stop: { stop })
+        let core = try drive(p, items: items, recorder: recorder, stop: { stop || Interrupt.requested })
         idle.wait()
         idle.signal()
         var outcome = comparator.outcome

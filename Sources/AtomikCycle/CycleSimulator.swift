@@ -106,7 +106,18 @@ public final class CycleSimulator {
         let sim = try CycleSimulator(parameters, observers: observers) { r in
             try output.write { ResultFormat.append(r, width: width, to: &$0) }
         }
-        while let item = try source.next() { try sim.execute(item) }
+        var polled = 0
+        while let item = try source.next() {
+            try sim.execute(item)
+            polled &+= 1
+            if polled & 0xFFFF == 0 && Interrupt.requested {
+                let stats = try sim.finish()
+                try output.flush()
+                for o in observers { try (o as? CycleTraceWriter)?.markPartial(cycles: stats.cycles) }
+                throw Interrupted("interrupted after \(stats.operations) operations and \(stats.cycles) cycles; "
+                                  + "the results so far are on standard output and the trace ends with a '# partial' line")
+            }
+        }
         let stats = try sim.finish()
         if final {
             for (addr, state) in sim.nonZeroStates() {

@@ -41,4 +41,10 @@ public final class CycleTraceWriter: CycleObserver {
     }
 
     public func finish(cycles: Int) throws { try out.flush() }
+
+    /// Ends a trace that stopped early with a line that says so.
+    public func markPartial(cycles: Int) throws {
+        try out.write("# partial: interrupted after \(cycles) cycles\n")
+        try out.flush()
+    }
 }

@@ -226,6 +226,7 @@ public enum Exploration {
         let group = DispatchGroup()
         for (k, p) in points.enumerated() {
             slots.wait()
+            if Interrupt.requested { slots.signal(); break }
             group.enter()
             queue.async {
                 defer { slots.signal(); group.leave() }

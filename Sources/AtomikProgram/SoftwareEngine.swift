@@ -27,9 +27,15 @@ public enum SoftwareEngine {
         let opts = source.options
         let table = try AtomikTable<W>(contexts: opts.contexts, width: opts.width)
         var summary = RunSummary()
+        var polled = 0
         while let item = try source.next() {
             if let result = try execute(item, on: table, index: summary.operations, summary: &summary) {
                 try output.write { ResultFormat.append(result, width: opts.width, to: &$0) }
+            }
+            polled &+= 1
+            if polled & 0xFFFF == 0 && Interrupt.requested {
+                try output.flush()
+                throw Interrupted("interrupted after \(summary.operations) operations; the results so far are on standard output")
             }
         }
         if final {

@@ -68,6 +68,10 @@ public enum VectorGenerator {
         let sim = try CycleSimulator(p, observers: collector.map { [$0] } ?? [], recorder: recorder) { _ in }
         var report = VectorReport()
         func execute(_ item: ProgramItem) throws {
+            if report.items & 0xFFFF == 0 && Interrupt.requested {
+                throw Interrupted("interrupted after \(report.items) items; no vector files were written "
+                                  + "(they are written whole or not at all)")
+            }
             try sim.execute(item)
             try progFile.writer.write { TextFormat.append(item, to: &$0); $0.append(0x0A) }
             report.items += 1

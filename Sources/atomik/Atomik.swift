@@ -17,11 +17,16 @@ struct Atomik: ParsableCommand {
 
     /// Exit codes: 0 success, 1 a check found a difference, 2 bad input or usage.
     static func main() {
+        Interrupt.install()
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch let code as ExitCode {
             Glibc.exit(code.rawValue)
+        } catch let stop as Interrupted {
+            try? ByteWriter.standardOutput.flush()
+            FileHandleless.stderr("atomik: \(stop.description)\n")
+            Glibc.exit(130)
         } catch {
             if exitCode(for: error) == .success {
                 print(fullMessage(for: error))

@@ -102,6 +102,9 @@ extension Atomik {
                                        outputDirectory: out)
             session.shrink = !noShrink
             let outcomes = try session.run { line in print(line) }
+            if Interrupt.requested {
+                throw Interrupted("interrupted: the cycles above were compared; run the replay command to start again")
+            }
             if outcomes.contains(where: { !$0.passed }) { throw ExitCode(1) }
         }
     

@@ -88,6 +88,9 @@ extension Atomik {
                                                                n, total, r.name, r.fromCache ? " (cached)" : "", elapsed, left).utf8))
                 }
             }
+            if Interrupt.requested {
+                throw Interrupted("interrupted with \(results.count) points done; they are cached, so the same command resumes")
+            }
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             func save(_ name: String, _ text: String) throws {
                 let f = try AtomicOutput(path: "\(out)/\(name)")

@@ -79,8 +79,16 @@ extension Atomik {
                 var observers: [any CycleObserver] = []
                 if let traceFile { observers.append(CycleTraceWriter(traceFile.writer)) }
                 if let vcdFile { observers.append(VCDWriter(vcdFile.writer, bankLimit: vcdContexts)) }
-                let s = try CycleSimulator.run(try hardware.parameters(design), source: source, output: .standardOutput, final: final,
-                                               observers: observers)
+                let s: CycleStats
+                do {
+                    s = try CycleSimulator.run(try hardware.parameters(design), source: source, output: .standardOutput,
+                                               final: final, observers: observers)
+                } catch let stop as Interrupted {
+                    // Keep what was written: the trace says it is partial.
+                    try traceFile?.commit()
+                    try vcdFile?.commit()
+                    throw stop
+                }
                 try traceFile?.commit()
                 try vcdFile?.commit()
                 if stats {

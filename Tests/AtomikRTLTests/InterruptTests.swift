@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+
+/// Ctrl-C stops a long run cleanly: exit 130, a message on standard error,
+/// and the trace kept under its own name with a closing '# partial' line.
+@Suite struct Interruption {
+    @Test func ctrlCKeepsAPartialTrace() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-int-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let trace = dir.appendingPathComponent("run.trace")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try atomikExecutable())
+        p.arguments = ["run", "-", "--engine", "cycle", "--trace", trace.path]
+        // A program far longer than the second the run gets before the signal.
+        let program = dir.appendingPathComponent("long.atk")
+        try Data(String(repeating: "accum 3, 0x1234\nread 3\n", count: 2_000_000).utf8).write(to: program)
+        let errors = Pipe()
+        p.standardInput = try FileHandle(forReadingFrom: program)
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = errors
+        try p.run()
+        Thread.sleep(forTimeInterval: 1.0)
+        kill(p.processIdentifier, SIGINT)
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 130)
+        #expect(String(decoding: err, as: UTF8.self).contains("interrupted after"))
+        let text = try String(contentsOf: trace, encoding: .utf8)
+        #expect(text.hasPrefix("# atomik-trace"))
+        #expect(text.hasSuffix("\n") && text.split(separator: "\n").last!.hasPrefix("# partial: interrupted after"))
+        #expect(!FileManager.default.fileExists(atPath: trace.path + ".partial"))
+    }
+}
