@@ -48,8 +48,9 @@ extension RTLSimulator {
     /// and the RTL's READ/SWAP results are read back from that trace.
     /// `vcd` asks the testbench for a waveform (Icarus only) of the cycles in `vcdWindow`.
     /// `rtl` names another copy of rtl/ (a mutant), as $ATOMIK_RTL_DIR does for run.sh.
+    /// `path` replaces the PATH the simulator runs with (tests use it to put broken tools first).
     public func run(_ p: UnitParameters, items: some Sequence<ProgramItem>, vcd: String? = nil,
-                    vcdWindow: ClosedRange<Int>? = nil, rtl: String? = nil,
+                    vcdWindow: ClosedRange<Int>? = nil, rtl: String? = nil, path: String? = nil,
                     timeout: Duration = .seconds(600)) throws -> RTLRun {
         try p.validate()
         let root = try Self.repositoryRoot()
@@ -81,7 +82,7 @@ extension RTLSimulator {
             plusargs: ["+vectors=\(stim)", "+cycles=\(stats.cycles)", "+trace=\(rtlTrace)", "+expected=\(exp)"]
                 + (vcd.map { ["+vcd=\($0)"] } ?? [])
                 + (vcdWindow.map { ["+vcd_from=\($0.lowerBound)", "+vcd_to=\($0.upperBound + 1)"] } ?? []),
-            rtl: rtl, timeout: timeout)
+            rtl: rtl, path: path, timeout: timeout)
         let simulationTime = ContinuousClock.now - start
         guard let finished = output.split(separator: "\n").last(where: { $0.hasPrefix("ATOMIK-TB FINISHED") }) else {
             throw RTLError("the \(rawValue) testbench did not finish (no 'ATOMIK-TB FINISHED' line); it printed:\n\(output)")
@@ -165,7 +166,7 @@ extension RTLSimulator {
     /// `mode` is the simulator's name for run.sh, or "shim" for the lockstep library.
     static func runTestbench(root: URL, simulator: RTLSimulator, parameters p: UnitParameters, depth: Int,
                              plusargs: [String], buildOnly: Bool = false, mode: String? = nil,
-                             rtl: String? = nil, timeout: Duration) throws -> String {
+                             rtl: String? = nil, path: String? = nil, timeout: Duration) throws -> String {
         let (command, package) = simulator.tool
         guard Self.onPath(command) else {
             throw RTLError("\(command) is not installed: install it with 'apt-get install \(package)' (or run scripts/setup.sh)")
@@ -175,9 +176,10 @@ extension RTLSimulator {
         process.arguments = [mode ?? simulator.rawValue] + Self.parameterArguments(p, depth: depth)
             + (buildOnly ? ["--build-only"] : ["--"] + plusargs)
         process.currentDirectoryURL = root
-        if let rtl {
+        if rtl != nil || path != nil {
             var environment = ProcessInfo.processInfo.environment
-            environment["ATOMIK_RTL_DIR"] = rtl
+            if let rtl { environment["ATOMIK_RTL_DIR"] = rtl }
+            if let path { environment["PATH"] = path }
             process.environment = environment
         }
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-rtl-\(UUID().uuidString).log")
@@ -190,7 +192,10 @@ extension RTLSimulator {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
             if ContinuousClock.now > deadline {
+                // SIGTERM, then SIGKILL: a child may have inherited SIGTERM blocked.
                 process.terminate()
+                for _ in 0..<50 where process.isRunning { usleep(20_000) }
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
                 process.waitUntilExit()
                 throw RTLError("the \(simulator.rawValue) run timed out after \(timeout) and was stopped")
             }
