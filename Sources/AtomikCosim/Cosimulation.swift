@@ -182,10 +182,12 @@ public enum Cosimulation {
             }
             try sim.execute(item)
             found.itemsRun += 1
+            if found.itemsRun & 0xFFFF == 0 { RunProgress.update("cosim", operations: found.itemsRun) }
             if head > 4096 { coreResults.removeFirst(head); head = 0 }
             if stop() { break }
         }
         _ = try sim.finish()
+        RunProgress.finish()
         return found
     }
 

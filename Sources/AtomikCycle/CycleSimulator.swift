@@ -110,6 +110,7 @@ public final class CycleSimulator {
         while let item = try source.next() {
             try sim.execute(item)
             polled &+= 1
+            if polled & 0xFFFF == 0 { RunProgress.update("run (cycle model)", operations: polled) }
             if polled & 0xFFFF == 0 && Interrupt.requested {
                 let stats = try sim.finish()
                 try output.flush()
@@ -119,6 +120,7 @@ public final class CycleSimulator {
             }
         }
         let stats = try sim.finish()
+        RunProgress.finish()
         if final {
             for (addr, state) in sim.nonZeroStates() {
                 try output.write { ResultFormat.appendFinal(address: addr, state: state, width: width, to: &$0) }

@@ -33,11 +33,13 @@ public enum SoftwareEngine {
                 try output.write { ResultFormat.append(result, width: opts.width, to: &$0) }
             }
             polled &+= 1
+            if polled & 0xFFFF == 0 { RunProgress.update("run", operations: summary.operations) }
             if polled & 0xFFFF == 0 && Interrupt.requested {
                 try output.flush()
                 throw Interrupted("interrupted after \(summary.operations) operations; the results so far are on standard output")
             }
         }
+        RunProgress.finish()
         if final {
             for (addr, state) in table.nonZeroStates() {
                 try output.write { ResultFormat.appendFinal(address: addr, state: state.word, width: opts.width, to: &$0) }

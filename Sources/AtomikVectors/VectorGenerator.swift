@@ -68,6 +68,7 @@ public enum VectorGenerator {
         let sim = try CycleSimulator(p, observers: collector.map { [$0] } ?? [], recorder: recorder) { _ in }
         var report = VectorReport()
         func execute(_ item: ProgramItem) throws {
+            if report.items & 0xFFFF == 0 { RunProgress.update("vectors", operations: report.items) }
             if report.items & 0xFFFF == 0 && Interrupt.requested {
                 throw Interrupted("interrupted after \(report.items) items; no vector files were written "
                                   + "(they are written whole or not at all)")
@@ -90,6 +91,7 @@ public enum VectorGenerator {
             }
         }
         let stats = try sim.finish()
+        RunProgress.finish()
         try writer.flush()
         report.cycles = stats.cycles
         if let collector {

@@ -93,7 +93,8 @@ extension Atomik {
                 try vcdFile?.commit()
                 if stats {
                     try ByteWriter.standardError.write(
-                        "cycles=\(s.cycles) stalls=\(s.stallCycles) operations=\(s.operations) results=\(s.results)\n")
+                        "cycles=\(s.cycles) stalls=\(s.stallCycles) operations=\(s.operations) results=\(s.results) "
+                        + "peak_rss_mib=\(RunProgress.peakResidentMiB())\n")
                     try ByteWriter.standardError.flush()
                 }
             case .icarus, .verilator:

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AtomikCycle
+import AtomikProgram
 import AtomikStimulus
 import AtomikVectors
 import Foundation
@@ -58,7 +59,8 @@ extension Atomik {
             let d = ContinuousClock.now - start
             let secs = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
             print("\(report.cycles) cycles, \(report.items) items in \(out)/: \(report.files.joined(separator: ", "))"
-                  + String(format: " (%.2f M cycles/s)", Double(report.cycles) / secs / 1e6))
+                  + String(format: " (%.2f M cycles/s, peak RSS %d MiB)", Double(report.cycles) / secs / 1e6,
+                           RunProgress.peakResidentMiB()))
             if let c = report.coverage {
                 print(String(format: "coverage: %d/%d reachable bins hit (%.1f%%)", c.hit, c.reachable, 100 * Double(c.hit) / Double(c.reachable)))
                 if !report.missedBins.isEmpty {
