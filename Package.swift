@@ -36,7 +36,10 @@ let package = Package(
         // Test vectors for RTL testbenches, and functional coverage.
         .target(name: "AtomikVectors", dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikStimulus"]),
         // Design exploration: model metrics, yosys area, nextpnr Fmax across design points.
-        .target(name: "AtomikExplore", dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikStimulus"]),
+        .target(
+            name: "AtomikExplore",
+            dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikStimulus"]
+        ),
         // Fuzzing of every input parser.
         .target(
             name: "AtomikFuzz",

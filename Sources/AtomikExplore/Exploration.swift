@@ -2,6 +2,7 @@ import AtomikCore
 import AtomikCycle
 import AtomikISA
 import AtomikProgram
+import AtomikRTL
 import AtomikStimulus
 import Foundation
 
@@ -140,7 +141,7 @@ public enum Exploration {
 
         // 1. The bare unit's area.
         let unitStat = work.appendingPathComponent("unit-stat.json")
-        let unit = try ExternalTool.run(["yosys", "-q", "-p", "read_verilog -Irtl \(sources); chparam \(chparam) atomik_unit; "
+        let unit = try ToolProcess.run(["yosys", "-q", "-p", "read_verilog -Irtl \(sources); chparam \(chparam) atomik_unit; "
                                           + "synth_ice40 -top atomik_unit; tee -q -o \(unitStat.path) stat -json"],
                                          in: root, timeout: o.synthesisTimeout)
         if unit.timedOut {
@@ -154,7 +155,7 @@ public enum Exploration {
         // 2. The harness for place and route.
         if o.placeRoute && r.synthesis != nil {
             let netlist = work.appendingPathComponent("harness.json"), harnessStat = work.appendingPathComponent("harness-stat.json")
-            let h = try ExternalTool.run(["yosys", "-q", "-p", "read_verilog -Irtl \(sources) explore/atomik_harness.v; "
+            let h = try ToolProcess.run(["yosys", "-q", "-p", "read_verilog -Irtl \(sources) explore/atomik_harness.v; "
                                            + "chparam \(chparam) atomik_harness; synth_ice40 -top atomik_harness -json \(netlist.path); "
                                            + "tee -q -o \(harnessStat.path) stat -json"],
                                           in: root, timeout: o.synthesisTimeout)
@@ -182,7 +183,7 @@ public enum Exploration {
         var note: String? = nil
         for seed in 1...o.seeds {
             let report = work.appendingPathComponent("\(device.rawValue)-\(seed).json")
-            let run = try ExternalTool.run(
+            let run = try ToolProcess.run(
                 ["nextpnr-ice40"] + device.nextpnrArguments
                     + ["--json", netlist.path, "--pcf-allow-unconstrained", "--freq", String(o.frequencyMHz),
                        "--seed", "\(seed)", "--report", report.path, "--timing-allow-fail", "-q"],
@@ -206,7 +207,7 @@ public enum Exploration {
 
     /// Versions of the tools, part of the cache key.
     public static func toolVersions() -> String {
-        ExternalTool.version("yosys", flag: "-V") + " | " + ExternalTool.version("nextpnr-ice40", flag: "--version")
+        ToolProcess.version("yosys", flag: "-V") + " | " + ToolProcess.version("nextpnr-ice40", flag: "--version")
     }
 
     /// Runs every point, `jobs` at a time; `progress` sees each finished point.

@@ -171,42 +171,18 @@ extension RTLSimulator {
         guard Self.onPath(command) else {
             throw RTLError("\(command) is not installed: install it with 'apt-get install \(package)' (or run scripts/setup.sh)")
         }
-        let process = Process()
-        process.executableURL = root.appendingPathComponent("testbench/run.sh")
-        process.arguments = [mode ?? simulator.rawValue] + Self.parameterArguments(p, depth: depth)
-            + (buildOnly ? ["--build-only"] : ["--"] + plusargs)
-        process.currentDirectoryURL = root
-        if rtl != nil || path != nil {
-            var environment = ProcessInfo.processInfo.environment
-            if let rtl { environment["ATOMIK_RTL_DIR"] = rtl }
-            if let path { environment["PATH"] = path }
-            process.environment = environment
+        var environment: [String: String] = [:]
+        if let rtl { environment["ATOMIK_RTL_DIR"] = rtl }
+        if let path { environment["PATH"] = path }
+        let run = try ToolProcess.run(
+            [root.appendingPathComponent("testbench/run.sh").path, mode ?? simulator.rawValue]
+                + Self.parameterArguments(p, depth: depth) + (buildOnly ? ["--build-only"] : ["--"] + plusargs),
+            in: root, environment: environment, timeout: timeout)
+        if run.timedOut { throw RTLError("the \(simulator.rawValue) run timed out after \(timeout) and was stopped") }
+        guard run.status == 0 else {
+            throw RTLError("the \(simulator.rawValue) run failed (exit \(run.status)):\n\(run.output)")
         }
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-rtl-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: log) }
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            if ContinuousClock.now > deadline {
-                // SIGTERM, then SIGKILL: a child may have inherited SIGTERM blocked.
-                process.terminate()
-                for _ in 0..<50 where process.isRunning { usleep(20_000) }
-                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-                process.waitUntilExit()
-                throw RTLError("the \(simulator.rawValue) run timed out after \(timeout) and was stopped")
-            }
-            usleep(2000)
-        }
-        try handle.close()
-        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 else {
-            throw RTLError("the \(simulator.rawValue) run failed (exit \(process.terminationStatus)):\n\(text)")
-        }
-        return text
+        return run.output
     }
 
     /// The design point as testbench/run.sh parameters.

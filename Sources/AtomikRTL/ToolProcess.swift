@@ -1,18 +1,25 @@
 import Foundation
 
-/// Runs a tool with a time limit; the process is killed when it runs over.
-enum ExternalTool {
-    struct Outcome {
-        var status: Int32
-        var output: String
-        var timedOut: Bool
+/// Runs an external tool (a simulator, yosys, nextpnr) with a time limit:
+/// output and errors go to one log, and a tool past its limit gets SIGTERM,
+/// then SIGKILL (a child may have inherited SIGTERM blocked).
+public enum ToolProcess {
+    public struct Outcome: Sendable {
+        public var status: Int32
+        public var output: String
+        public var timedOut: Bool
     }
 
-    static func run(_ arguments: [String], in directory: URL, timeout: Duration) throws -> Outcome {
+    /// `arguments[0]` is found on PATH (or is a path); `environment` overrides variables.
+    public static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:],
+                           timeout: Duration) throws -> Outcome {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = arguments
         p.currentDirectoryURL = directory
+        if !environment.isEmpty {
+            p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-tool-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }
@@ -26,20 +33,20 @@ enum ExternalTool {
             if ContinuousClock.now > deadline {
                 timedOut = true
                 p.terminate()
-                usleep(200_000)
+                for _ in 0..<50 where p.isRunning { usleep(20_000) }
                 if p.isRunning { kill(p.processIdentifier, SIGKILL) }
                 p.waitUntilExit()
                 break
             }
-            usleep(20_000)
+            usleep(2000)
         }
         try handle.close()
         return Outcome(status: p.terminationStatus, output: (try? String(contentsOf: log, encoding: .utf8)) ?? "",
                        timedOut: timedOut)
     }
 
-    /// The first line a tool prints for `-V` / `--version`.
-    static func version(_ tool: String, flag: String) -> String {
+    /// The first line a tool prints for its version flag.
+    public static func version(_ tool: String, flag: String) -> String {
         let out = (try? run([tool, flag], in: FileManager.default.temporaryDirectory, timeout: .seconds(20)))?.output ?? ""
         return out.split(separator: "\n").first.map(String.init) ?? "unknown"
     }
