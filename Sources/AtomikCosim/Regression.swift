@@ -29,51 +29,32 @@ public struct RegressionEntry: Hashable, Sendable {
 /// `latency` defaults to 1, `seed` to 1, `length` to 10000, `simulator` to both.
 public enum RegressionList {
     public static func parse(_ text: String, file: String) throws(ProgramError) -> [RegressionEntry] {
+        let keys = ["width", "contexts", "storage", "latency", "recipe", "seed", "length", "simulator"]
         var entries: [RegressionEntry] = []
-        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-            guard !line.allSatisfy(\.isWhitespace) else { continue }
-            func fail(_ message: String, at word: Substring? = nil) -> ProgramError {
-                let column = word.map { raw.distance(from: raw.startIndex, to: $0.startIndex) + 1 } ?? 1
-                return ProgramError(message, at: SourceLocation(file: file, line: n + 1, column: column))
+        for line in try KeyValueLines.parse(text, file: file, keys: keys) {
+            let width = try line.int("width"), contexts = try line.int("contexts"), latency = try line.int("latency", default: 1)
+            guard let (s, sw) = line.values["storage"] else { throw line.error("missing storage=") }
+            guard let storage = Storage(rawValue: String(s)) else {
+                throw line.error("storage: expected ff or sram, found '\(s)'", at: sw)
             }
-            var values: [String: (Substring, Substring)] = [:]
-            for word in line.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
-                let kv = word.split(separator: "=", maxSplits: 1)
-                guard kv.count == 2, ["width", "contexts", "storage", "latency", "recipe", "seed", "length", "simulator"]
-                    .contains(String(kv[0])) else {
-                    throw fail("expected key=value with key width, contexts, storage, latency, recipe, seed, length or simulator; found '\(word)'", at: word)
-                }
-                values[String(kv[0])] = (kv[1], word)
-            }
-            func int(_ key: String, _ fallback: Int?) throws(ProgramError) -> Int {
-                guard let (v, word) = values[key] else {
-                    guard let fallback else { throw fail("missing \(key)=") }
-                    return fallback
-                }
-                guard let i = Int(v) else { throw fail("\(key): expected a decimal number, found '\(v)'", at: word) }
-                return i
-            }
-            let width = try int("width", nil), contexts = try int("contexts", nil), latency = try int("latency", 1)
-            guard let (s, sw) = values["storage"] else { throw fail("missing storage=") }
-            guard let storage = Storage(rawValue: String(s)) else { throw fail("storage: expected ff or sram, found '\(s)'", at: sw) }
-            guard let (r, rw) = values["recipe"] else { throw fail("missing recipe=") }
+            guard let (r, rw) = line.values["recipe"] else { throw line.error("missing recipe=") }
             guard let recipe = Recipe(rawValue: String(r)) else {
-                throw fail("recipe: expected one of \(Recipe.allCases.map(\.rawValue).joined(separator: ", ")), found '\(r)'", at: rw)
+                throw line.error("recipe: expected one of \(Recipe.allCases.map(\.rawValue).joined(separator: ", ")), found '\(r)'", at: rw)
             }
-            let seed = try int("seed", 1), length = try int("length", 10000)
+            let seed = try line.int("seed", default: 1), length = try line.int("length", default: 10000)
             let simulators: [RTLSimulator]
-            switch values["simulator"]?.0 ?? "both" {
+            switch line.values["simulator"]?.value ?? "both" {
             case "both": simulators = [.verilator, .icarus]
             case "verilator": simulators = [.verilator]
             case "icarus": simulators = [.icarus]
-            case let other: throw fail("simulator: expected verilator, icarus or both, found '\(other)'", at: values["simulator"]?.1)
+            case let other:
+                throw line.error("simulator: expected verilator, icarus or both, found '\(other)'", at: line.values["simulator"]?.word)
             }
             let p = UnitParameters(width: width, contexts: contexts, storage: storage, readLatency: latency)
-            do { try p.validate() } catch { throw fail(error.description) }
-            guard length >= 1, seed >= 0 else { throw fail("length must be at least 1 and seed not negative") }
+            do { try p.validate() } catch { throw line.error(error.description) }
+            guard length >= 1, seed >= 0 else { throw line.error("length must be at least 1 and seed not negative") }
             entries.append(RegressionEntry(parameters: p, recipe: recipe, seed: UInt64(seed), length: length,
-                                           simulators: simulators, line: n + 1))
+                                           simulators: simulators, line: line.number))
         }
         return entries
     }

@@ -22,32 +22,14 @@ public enum SweepDefinition {
     /// Parses a points file; errors name the line and column.
     public static func parse(_ text: String, file: String) throws(ProgramError) -> [UnitParameters] {
         var points: [UnitParameters] = []
-        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-            guard !line.allSatisfy(\.isWhitespace) else { continue }
-            func fail(_ message: String, _ word: Substring? = nil) -> ProgramError {
-                let column = word.map { raw.distance(from: raw.startIndex, to: $0.startIndex) + 1 } ?? 1
-                return ProgramError(message, at: SourceLocation(file: file, line: n + 1, column: column))
+        for line in try KeyValueLines.parse(text, file: file, keys: ["width", "contexts", "storage", "latency"]) {
+            guard let (s, sw) = line.values["storage"] else { throw line.error("missing storage=") }
+            guard let storage = Storage(rawValue: String(s)) else {
+                throw line.error("storage: expected ff or sram, found '\(s)'", at: sw)
             }
-            var p = UnitParameters(width: 0, contexts: 0)
-            var seen = Set<Substring>()
-            for word in line.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
-                let kv = word.split(separator: "=", maxSplits: 1)
-                guard kv.count == 2 else { throw fail("expected key=value, found '\(word)'", word) }
-                seen.insert(kv[0])
-                switch kv[0] {
-                case "width", "contexts", "latency":
-                    guard let v = Int(kv[1]) else { throw fail("\(kv[0]): expected a decimal number, found '\(kv[1])'", word) }
-                    if kv[0] == "width" { p.width = v } else if kv[0] == "contexts" { p.contexts = v } else { p.readLatency = v }
-                case "storage":
-                    guard let s = Storage(rawValue: String(kv[1])) else { throw fail("storage: expected ff or sram, found '\(kv[1])'", word) }
-                    p.storage = s
-                default:
-                    throw fail("unknown key '\(kv[0])': expected width, contexts, storage or latency", word)
-                }
-            }
-            for key in ["width", "contexts", "storage"] where !seen.contains(Substring(key)) { throw fail("missing \(key)=") }
-            do { try p.validate() } catch { throw fail(error.description) }
+            let p = UnitParameters(width: try line.int("width"), contexts: try line.int("contexts"), storage: storage,
+                                   readLatency: try line.int("latency", default: 1))
+            do { try p.validate() } catch { throw line.error(error.description) }
             points.append(p)
         }
         return points
