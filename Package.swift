@@ -61,7 +61,8 @@ let package = Package(
             name: "atomik-bench",
             dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikCosim",
                            "AtomikStimulus"],
-            path: "Sources/AtomikBench"
+            path: "Sources/AtomikBench",
+            swiftSettings: hotPath   // its result sinks are timed with the model
         ),
         .testTarget(name: "AtomikCoreTests", dependencies: ["AtomikCore", "AtomikStimulus"]),
         .testTarget(

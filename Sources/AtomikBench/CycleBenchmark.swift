@@ -23,10 +23,10 @@ enum CycleBenchmark {
             var generator = RandomProgram(width: 64, contexts: 256, count: cycles, seed: 3, idleRate: 0)
             var elapsed = Duration.zero
             var chunk: [ProgramItem] = []
-            chunk.reserveCapacity(1 << 16)
+            chunk.reserveCapacity(1 << 12)
             while true {
                 chunk.removeAll(keepingCapacity: true)
-                while chunk.count < 1 << 16, let item = generator.next() { chunk.append(item) }
+                while chunk.count < 1 << 12, let item = generator.next() { chunk.append(item) }
                 if chunk.isEmpty { break }
                 let start = ContinuousClock.now
                 try! sim.execute(chunk)
@@ -50,7 +50,7 @@ enum CycleBenchmark {
         var chunk: [ProgramItem] = []
         while true {
             chunk.removeAll(keepingCapacity: true)
-            while chunk.count < 1 << 16, let item = generator.next() { chunk.append(item) }
+            while chunk.count < 1 << 12, let item = generator.next() { chunk.append(item) }
             if chunk.isEmpty { break }
             let start = ContinuousClock.now
             for item in chunk { _ = try! SoftwareEngine.execute(item, on: table, index: 0, summary: &summary) }

@@ -15,6 +15,9 @@ public protocol ContextWord: Hashable, Sendable {
     var word: Word { get }
     static func ^ (a: Self, b: Self) -> Self
     static func & (a: Self, b: Self) -> Self
+    static func | (a: Self, b: Self) -> Self
+    /// Every 64-bit limb equal to `limb` (for masks of all ones or all zeros).
+    init(everyLimb limb: UInt64)
 }
 
 extension UInt64: ContextWord {
@@ -22,10 +25,12 @@ extension UInt64: ContextWord {
     @inlinable public static func mask(width: Int) -> UInt64 { width >= 64 ? ~0 : (1 << UInt64(width)) - 1 }
     @inlinable public init(truncating word: Word) { self = word.low64 }
     @inlinable public var word: Word { Word(self) }
+    @inlinable public init(everyLimb limb: UInt64) { self = limb }
 }
 
 extension Word: ContextWord {
     public static var capacity: Int { maxBits }
     @inlinable public init(truncating word: Word) { self = word }
     @inlinable public var word: Word { self }
+    @inlinable public init(everyLimb limb: UInt64) { self.init(limbs: SIMD8(repeating: limb)) }
 }

@@ -20,142 +20,193 @@ public struct CycleStats: Hashable, Sendable {
 ///
 /// The run starts with one reset cycle, as hardware does after power-up.
 final class CycleEngine<Unit: CycleUnit> {
-    struct Pending {
+    /// A READ or SWAP the unit accepted, to be paired with its result.
+    struct ResultOwner {
         var index: Int
-        var opcode: Opcode
         var address: Int
+        var opcode: Opcode
     }
 
-    /// READ/SWAP operations accepted whose results are not out yet, oldest
-    /// first: a ring of fixed size, since at most L+1 are in flight.
-    struct PendingQueue {
-        private let slots: UnsafeMutablePointer<Pending>
-        private var head = 0
-        private(set) var count = 0
-
-        init() {
-            slots = .allocate(capacity: 8)
-            slots.initialize(repeating: Pending(index: 0, opcode: .read, address: 0), count: 8)
-        }
-
-        func deallocate() { slots.deallocate() }
-
-        var isEmpty: Bool { count == 0 }
-
-        /// Appends `p` when `when` holds (stored either way: no branch).
-        mutating func append(_ p: Pending, when: Bool) {
-            slots[(head + count) & 7] = p
-            count += when ? 1 : 0
-        }
-
-        var first: Pending { slots[head] }
-
-        /// Drops the oldest entry when `when` holds.
-        mutating func dropFirst(when: Bool) {
-            head = (head + (when ? 1 : 0)) & 7
-            count -= when ? 1 : 0
-        }
+    /// Everything the cycle loop changes. A batch of items runs on a local
+    /// copy (`execute`, `drain`), so the compiler keeps the unit's registers
+    /// and these counters in machine registers for the whole batch rather
+    /// than reloading them after every bank store.
+    struct LoopState {
+        var unit: Unit
+        /// Results in `resultValues` not yet delivered.
+        var values = 0
+        /// READ/SWAPs in `resultOwners` not yet delivered; never fewer than `values`.
+        var owners = 0
+        var stats = CycleStats()
     }
 
-    /// Results collected in the cycle loop and handed to `onResult` in batches,
-    /// so that the loop stores every cycle's candidate without a branch.
-    let resultSlots: UnsafeMutablePointer<(Pending, Unit.W)>
-    var resultCount = 0
+    private var state: LoopState
+    /// Results come out in the order their operations went in, so the k-th
+    /// value pairs with the k-th owner. The loop stores every cycle's
+    /// `result_data_o` and counts it when valid, with no branch, and delivers
+    /// the pairs in batches.
+    let resultValues: UnsafeMutablePointer<Unit.W>
+    let resultOwners: UnsafeMutablePointer<ResultOwner>
     static var resultBatch: Int { 256 }
+    /// READ/SWAPs in flight at most (L+1 for `sram`), with room to spare.
+    static var maxInFlight: Int { 8 }
 
-    let unit: Unit
     let observers: [any CycleObserver]
     let observed: Bool
     let recorder: CycleRecorder?
     let onResult: (OperationResult) throws -> Void
     let dataMask: Unit.W
-    var pending = PendingQueue()
-    var stats = CycleStats()
+
+    var unit: Unit { state.unit }
+    var stats: CycleStats { state.stats }
 
     init(unit: Unit, observers: [any CycleObserver], recorder: CycleRecorder?,
          onResult: @escaping (OperationResult) throws -> Void) throws {
-        self.unit = unit; self.observers = observers; self.recorder = recorder; self.onResult = onResult
+        state = LoopState(unit: unit)
+        self.observers = observers; self.recorder = recorder; self.onResult = onResult
         observed = !observers.isEmpty
         dataMask = Unit.W.mask(width: unit.parameters.width)
-        resultSlots = .allocate(capacity: Self.resultBatch)
-        resultSlots.initialize(repeating: (Pending(index: 0, opcode: .read, address: 0), .zero), count: Self.resultBatch)
-        try tick(.reset)
+        resultValues = .allocate(capacity: Self.resultBatch)
+        resultValues.initialize(repeating: .zero, count: Self.resultBatch)
+        resultOwners = .allocate(capacity: Self.resultBatch + Self.maxInFlight)
+        resultOwners.initialize(repeating: ResultOwner(index: 0, address: 0, opcode: .read),
+                                count: Self.resultBatch + Self.maxInFlight)
+        try execute(CollectionOfOne(.reset(1)))   // the power-up reset
     }
 
     deinit {
-        resultSlots.deinitialize(count: Self.resultBatch)
-        resultSlots.deallocate()
-        pending.deallocate()
+        resultValues.deinitialize(count: Self.resultBatch)
+        resultValues.deallocate()
+        resultOwners.deallocate()
     }
 
-    /// One cycle: read the outputs, collect a result, clock the edge, record it.
-    @discardableResult
-    @inline(__always) func tick(_ inputs: UnitInputs<Unit.W>) throws -> UnitOutputs<Unit.W> {
-        let out = unit.outputs(rstN: inputs.rstN)
-        let valid = out.resultValid
-        if valid && pending.isEmpty { throw CycleError.unexpectedResult(cycle: stats.cycles) }
-        resultSlots[resultCount] = (pending.first, out.resultData)
-        resultCount += valid ? 1 : 0
-        pending.dropFirst(when: valid)
-        if resultCount == Self.resultBatch { try deliverResults() }
-        unit.clock(inputs)
-        if observed { try notify(inputs, out) }
-        if let recorder {
-            recorder.buffers.append(inputs, out, unit.lastWrite)
-            if recorder.buffers.isFull { try recorder.flush() }
+    /// Runs program items in order; results reach `onResult` in batches.
+    ///
+    /// The loop has one inlined `tick`, for operations; idle cycles and resets
+    /// go through the stored state out of line. So the local state is never
+    /// passed by address, and as much of it as fits stays in machine registers.
+    func execute<Items: Sequence<ProgramItem>>(_ items: Items) throws {
+        if observed || recorder != nil {
+            try execute(items, hooks: WithHooks.self)
+        } else {
+            try execute(items, hooks: NoHooks.self)
         }
-        stats.cycles += 1
-        return out
     }
 
-    /// Kept out of line so that the unobserved cycle loop stays small.
-    @inline(never)
-    func notify(_ inputs: UnitInputs<Unit.W>, _ out: UnitOutputs<Unit.W>) throws {
-        let record = TraceRecord(cycle: stats.cycles, inputs: inputs, outputs: out, write: unit.lastWrite)
-        for o in observers { try o.record(record, unit: unit) }
-    }
-
-    func execute(_ item: ProgramItem) throws {
-        switch item {
-        case .op(let inst):
+    /// The cycle loop, compiled once with the observer and recorder calls and
+    /// once without them, so a plain run carries none of their code.
+    @inline(__always)
+    func execute<Items: Sequence<ProgramItem>, Hooks: CycleHooks>(_ items: Items, hooks: Hooks.Type) throws {
+        var s = state
+        defer { state = s }
+        for item in items {
+            guard case .op(let inst) = item else {
+                state = s
+                try executeIdleOrReset(item)
+                s = state
+                continue
+            }
             // The data port is WIDTH bits wide: wider program values are cut at the port.
             let inputs = UnitInputs<Unit.W>(inst, data: Unit.W(truncating: inst.data) & dataMask)
-            while try !tick(inputs).opReady { stats.stallCycles += 1 }
-            pending.append(Pending(index: stats.operations, opcode: inst.opcode, address: inst.address),
-                           when: inst.opcode.producesResult)
-            stats.operations += 1
-        case .idle(let n):
-            for _ in 0..<n { try tick(.idle) }
-        case .reset(let n):
-            try drain()
-            for _ in 0..<n { try tick(.reset) }
+            // An operation is presented until the unit takes it.
+            while try !tick(inputs, &s, hooks: hooks).opReady { s.stats.stallCycles &+= 1 }
+            resultOwners[s.owners] = ResultOwner(index: s.stats.operations, address: inst.address, opcode: inst.opcode)
+            s.owners &+= inst.opcode.producesResult ? 1 : 0
+            s.stats.operations &+= 1
+            if s.owners &- s.values > Self.maxInFlight { throw CycleError.missingResult(cycle: s.stats.cycles) }
         }
+    }
+
+    /// Idle cycles, or a reset after the pipeline has drained, on the stored
+    /// state: out of line, so the operation loop above stays small.
+    @inline(never)
+    func executeIdleOrReset(_ item: ProgramItem) throws {
+        let inputs: UnitInputs<Unit.W>, cycles: Int
+        switch item {
+        case .op: preconditionFailure("operations run in execute(_:hooks:)")
+        case .idle(let n): inputs = .idle; cycles = n
+        case .reset(let n): try drain(); inputs = .reset; cycles = n
+        }
+        var s = state
+        defer { state = s }
+        for _ in 0..<cycles { try tick(inputs, &s, hooks: WithHooks.self) }
     }
 
     /// Idle cycles until every accepted operation has finished and its result
     /// is out; then every collected result is delivered.
+    @inline(never)
     func drain() throws {
-        while unit.busy || !pending.isEmpty { try tick(.idle) }
-        try deliverResults()
+        var s = state
+        defer { state = s }
+        while s.unit.busy || s.owners > s.values { try tick(.idle, &s, hooks: WithHooks.self) }
+        s.owners = try deliverResults(values: s.values, owners: s.owners)
+        s.stats.results &+= s.values
+        s.values = 0
         try recorder?.flush()
     }
 
-    func deliverResults() throws {
-        for k in 0..<resultCount {
-            let (p, value) = resultSlots[k]
-            try onResult(OperationResult(index: p.index, opcode: p.opcode, address: p.address, value: value.word))
+    /// One cycle: read the outputs, collect a result, clock the edge, record it.
+    @discardableResult
+    @inline(__always)
+    func tick<Hooks: CycleHooks>(_ inputs: UnitInputs<Unit.W>, _ s: inout LoopState, hooks: Hooks.Type) throws
+        -> UnitOutputs<Unit.W> {
+        let out = s.unit.outputs(rstN: inputs.rstN)
+        let valid = out.resultValid ? 1 : 0
+        // A result with no READ/SWAP waiting for it (one compare: no branch on `valid`).
+        if s.values &+ valid > s.owners { throw CycleError.unexpectedResult(cycle: s.stats.cycles) }
+        resultValues[s.values] = out.resultData
+        s.values &+= valid
+        if s.values == Self.resultBatch {
+            s.owners = try deliverResults(values: s.values, owners: s.owners)
+            s.stats.results &+= s.values
+            s.values = 0
         }
-        stats.results += resultCount
-        resultCount = 0
+        let write = s.unit.clock(inputs)
+        if Hooks.enabled && observed {
+            state.unit = s.unit
+            try notify(cycle: s.stats.cycles, inputs, out, write)
+        }
+        if Hooks.enabled, let recorder {
+            recorder.buffers.append(inputs, out, write)
+            if recorder.buffers.isFull { try recorder.flush() }
+        }
+        s.stats.cycles &+= 1
+        return out
+    }
+
+    /// Observers see the unit as stored in `state` (the caller stores it first).
+    @inline(never)
+    func notify(cycle: Int, _ inputs: UnitInputs<Unit.W>, _ out: UnitOutputs<Unit.W>, _ write: BankWrite<Unit.W>) throws {
+        let record = TraceRecord(cycle: cycle, inputs: inputs, outputs: out, write: write)
+        for o in observers { try o.record(record, unit: state.unit) }
+    }
+
+    /// Hands the first `values` results with their owners to `onResult`, moves
+    /// the owners still waiting to the front, and returns how many there are.
+    @inline(never)
+    func deliverResults(values: Int, owners: Int) throws -> Int {
+        for k in 0..<values {
+            let o = resultOwners[k]
+            try onResult(OperationResult(index: o.index, opcode: o.opcode, address: o.address, value: resultValues[k].word))
+        }
+        for k in 0..<(owners - values) { resultOwners[k] = resultOwners[values + k] }
+        return owners - values
     }
 }
 
+/// Whether a cycle loop is compiled with its observer and recorder calls.
+protocol CycleHooks { static var enabled: Bool { get } }
+enum WithHooks: CycleHooks { static var enabled: Bool { true } }
+enum NoHooks: CycleHooks { static var enabled: Bool { false } }
+
 public enum CycleError: Error, CustomStringConvertible {
     case unexpectedResult(cycle: Int)
+    case missingResult(cycle: Int)
 
     public var description: String {
         switch self {
         case .unexpectedResult(let c): "cycle \(c): result_valid_o with no READ or SWAP outstanding (model bug)"
+        case .missingResult(let c): "cycle \(c): more than \(8) READ/SWAPs without a result_valid_o (model bug)"
         }
     }
 }

@@ -3,14 +3,17 @@ import AtomikISA
 import AtomikProgram
 
 /// The cycle-level engine for one design point. It picks the unit's concrete
-/// type once (storage x word type: `UInt64` up to 64 bits, `Word` above), so
+/// type once (storage and read latency x word type: `UInt64` up to 64 bits,
+/// `Word` above), so
 /// each engine's cycle loop is compiled for its own type with no dynamic dispatch.
 public final class CycleSimulator {
     enum Engine {
         case ffNarrow(CycleEngine<FlipFlopUnit<UInt64>>)
         case ffWide(CycleEngine<FlipFlopUnit<Word>>)
-        case sramNarrow(CycleEngine<SRAMUnit<UInt64>>)
-        case sramWide(CycleEngine<SRAMUnit<Word>>)
+        case sram1Narrow(CycleEngine<SRAMUnit<UInt64, OneCycleRead>>)
+        case sram1Wide(CycleEngine<SRAMUnit<Word, OneCycleRead>>)
+        case sram2Narrow(CycleEngine<SRAMUnit<UInt64, TwoCycleRead>>)
+        case sram2Wide(CycleEngine<SRAMUnit<Word, TwoCycleRead>>)
     }
 
     public let parameters: UnitParameters
@@ -25,15 +28,16 @@ public final class CycleSimulator {
         self.parameters = parameters
         self.observers = observers
         for o in observers { try o.start(parameters) }
-        switch (parameters.storage, parameters.width <= 64) {
-        case (.ff, true):
-            engine = .ffNarrow(try CycleEngine(unit: FlipFlopUnit<UInt64>(parameters), observers: observers, recorder: recorder, onResult: onResult))
-        case (.ff, false):
-            engine = .ffWide(try CycleEngine(unit: FlipFlopUnit<Word>(parameters), observers: observers, recorder: recorder, onResult: onResult))
-        case (.sram, true):
-            engine = .sramNarrow(try CycleEngine(unit: SRAMUnit<UInt64>(parameters), observers: observers, recorder: recorder, onResult: onResult))
-        case (.sram, false):
-            engine = .sramWide(try CycleEngine(unit: SRAMUnit<Word>(parameters), observers: observers, recorder: recorder, onResult: onResult))
+        func make<U: CycleUnit>(_: U.Type) throws -> CycleEngine<U> {
+            try CycleEngine(unit: U(parameters), observers: observers, recorder: recorder, onResult: onResult)
+        }
+        switch (parameters.storage, parameters.readLatency, parameters.width <= 64) {
+        case (.ff, _, true): engine = .ffNarrow(try make(FlipFlopUnit<UInt64>.self))
+        case (.ff, _, false): engine = .ffWide(try make(FlipFlopUnit<Word>.self))
+        case (.sram, 1, true): engine = .sram1Narrow(try make(SRAMUnit<UInt64, OneCycleRead>.self))
+        case (.sram, 1, false): engine = .sram1Wide(try make(SRAMUnit<Word, OneCycleRead>.self))
+        case (.sram, _, true): engine = .sram2Narrow(try make(SRAMUnit<UInt64, TwoCycleRead>.self))
+        case (.sram, _, false): engine = .sram2Wide(try make(SRAMUnit<Word, TwoCycleRead>.self))
         }
     }
 
@@ -41,20 +45,26 @@ public final class CycleSimulator {
     /// order; all of them by the time `finish` returns.
     public func execute(_ item: ProgramItem) throws {
         switch engine {
-        case .ffNarrow(let e): try e.execute(item)
-        case .ffWide(let e): try e.execute(item)
-        case .sramNarrow(let e): try e.execute(item)
-        case .sramWide(let e): try e.execute(item)
+        case .ffNarrow(let e): try e.execute(CollectionOfOne(item))
+        case .ffWide(let e): try e.execute(CollectionOfOne(item))
+        case .sram1Narrow(let e): try e.execute(CollectionOfOne(item))
+        case .sram1Wide(let e): try e.execute(CollectionOfOne(item))
+        case .sram2Narrow(let e): try e.execute(CollectionOfOne(item))
+        case .sram2Wide(let e): try e.execute(CollectionOfOne(item))
         }
     }
 
-    /// Runs a batch of items (the engine is picked once for the whole batch).
+    /// Runs a batch of items: the engine is picked once, and the unit's
+    /// registers stay in machine registers for the whole batch, so long runs
+    /// go much faster in batches of a few thousand items than one by one.
     public func execute(_ items: [ProgramItem]) throws {
         switch engine {
-        case .ffNarrow(let e): for item in items { try e.execute(item) }
-        case .ffWide(let e): for item in items { try e.execute(item) }
-        case .sramNarrow(let e): for item in items { try e.execute(item) }
-        case .sramWide(let e): for item in items { try e.execute(item) }
+        case .ffNarrow(let e): try e.execute(items)
+        case .ffWide(let e): try e.execute(items)
+        case .sram1Narrow(let e): try e.execute(items)
+        case .sram1Wide(let e): try e.execute(items)
+        case .sram2Narrow(let e): try e.execute(items)
+        case .sram2Wide(let e): try e.execute(items)
         }
     }
 
@@ -63,8 +73,10 @@ public final class CycleSimulator {
         switch engine {
         case .ffNarrow(let e): try e.drain()
         case .ffWide(let e): try e.drain()
-        case .sramNarrow(let e): try e.drain()
-        case .sramWide(let e): try e.drain()
+        case .sram1Narrow(let e): try e.drain()
+        case .sram1Wide(let e): try e.drain()
+        case .sram2Narrow(let e): try e.drain()
+        case .sram2Wide(let e): try e.drain()
         }
     }
 
@@ -74,8 +86,10 @@ public final class CycleSimulator {
         switch engine {
         case .ffNarrow(let e): try e.drain(); stats = e.stats
         case .ffWide(let e): try e.drain(); stats = e.stats
-        case .sramNarrow(let e): try e.drain(); stats = e.stats
-        case .sramWide(let e): try e.drain(); stats = e.stats
+        case .sram1Narrow(let e): try e.drain(); stats = e.stats
+        case .sram1Wide(let e): try e.drain(); stats = e.stats
+        case .sram2Narrow(let e): try e.drain(); stats = e.stats
+        case .sram2Wide(let e): try e.drain(); stats = e.stats
         }
         for o in observers { try o.finish(cycles: stats.cycles) }
         return stats
@@ -93,8 +107,10 @@ public final class CycleSimulator {
         switch engine {
         case .ffNarrow(let e): return scan(e.unit)
         case .ffWide(let e): return scan(e.unit)
-        case .sramNarrow(let e): return scan(e.unit)
-        case .sramWide(let e): return scan(e.unit)
+        case .sram1Narrow(let e): return scan(e.unit)
+        case .sram1Wide(let e): return scan(e.unit)
+        case .sram2Narrow(let e): return scan(e.unit)
+        case .sram2Wide(let e): return scan(e.unit)
         }
     }
 

@@ -9,30 +9,25 @@ import AtomikISA
 ///
 /// Registers (RTL names): `ref_q[C]`, `acc_q[C]`, `result_data_q`,
 /// `result_valid_q`, `done_q`.
-public final class FlipFlopUnit<W: ContextWord>: CycleUnit {
+public struct FlipFlopUnit<W: ContextWord>: CycleUnit {
     public let parameters: UnitParameters
     let mask: W
-    var ref_q: UnsafeMutablePointer<W>
-    var acc_q: UnsafeMutablePointer<W>
+    let banks: Banks<W>
+    let ref_q: UnsafeMutablePointer<W>
+    let acc_q: UnsafeMutablePointer<W>
+    let decoder = Decoder.rows
     var result_data_q: W = .zero
     var result_valid_q = false
     var done_q = false
-    public private(set) var lastWrite = BankWrite<W>()
 
     public init(_ parameters: UnitParameters) throws {
         try parameters.validate()
         precondition(parameters.width <= W.capacity)
         self.parameters = parameters
         mask = W.mask(width: parameters.width)
-        ref_q = .allocate(capacity: parameters.contexts)
-        ref_q.initialize(repeating: .zero, count: parameters.contexts)
-        acc_q = .allocate(capacity: parameters.contexts)
-        acc_q.initialize(repeating: .zero, count: parameters.contexts)
-    }
-
-    deinit {
-        ref_q.deinitialize(count: parameters.contexts); ref_q.deallocate()
-        acc_q.deinitialize(count: parameters.contexts); acc_q.deallocate()
+        banks = Banks(contexts: parameters.contexts)
+        ref_q = banks.ref
+        acc_q = banks.acc
     }
 
     @inline(__always) public func outputs(rstN: Bool) -> UnitOutputs<W> {
@@ -42,36 +37,22 @@ public final class FlipFlopUnit<W: ContextWord>: CycleUnit {
 
     public var busy: Bool { false }
 
-    /// The decoder is written as selects rather than branches on the opcode:
-    /// a random operation mix would otherwise mispredict on most cycles.
-    @inline(__always) public func clock(_ i: UnitInputs<W>) {
+    @inline(__always) public mutating func clock(_ i: UnitInputs<W>) -> BankWrite<W> {
         guard i.rstN else {
-            ref_q.update(repeating: .zero, count: parameters.contexts)
-            acc_q.update(repeating: .zero, count: parameters.contexts)
+            banks.clear()
             result_data_q = .zero; result_valid_q = false; done_q = false
-            lastWrite = BankWrite()
-            return
+            return BankWrite()
         }
         let a = i.opAddr
-        let data = i.opData & mask
-        let ref = ref_q[a], acc = acc_q[a]
-        let current = ref ^ acc
-        let code = i.opCode
-        let isAccum = code == .accum, isRead = code == .read
-        // LOAD: ref = data, acc = 0. ACCUM: acc ^= data. SWAP: ref = keep ? state : data, acc = 0.
-        let writesRef = i.opValid && (code == .load || code == .swap)
-        let writesAcc = i.opValid && !isRead
-        let newRef = code == .swap && i.opKeep ? current : data
-        let newAcc = isAccum ? acc ^ data : W.zero
-        ref_q[a] = writesRef ? newRef : ref
-        acc_q[a] = writesAcc ? newAcc : acc
-        let result = i.opValid && (isRead || code == .swap)
-        result_data_q = result ? current : result_data_q
-        result_valid_q = result
+        let row = decoder[Decoder.index(valid: i.opValid, code: i.opCode, keep: i.opKeep)]
+        let (newRef, newAcc, state) = Decoder.execute(row, data: i.opData & mask, ref: ref_q[a], acc: acc_q[a])
+        ref_q[a] = newRef
+        acc_q[a] = newAcc
+        result_data_q = Decoder.result(row, value: state, held: result_data_q)
+        result_valid_q = row.producesResult
         done_q = i.opValid
-        lastWrite.address = a
-        lastWrite.writesReference = writesRef; lastWrite.reference = newRef
-        lastWrite.writesAccumulator = writesAcc; lastWrite.accumulator = newAcc
+        return BankWrite(address: a, writesReference: row.writesReference, reference: newRef,
+                         writesAccumulator: row.writesAccumulator, accumulator: newAcc)
     }
 
     public func bank(_ address: Int) -> (reference: W, accumulator: W) { (ref_q[address], acc_q[address]) }

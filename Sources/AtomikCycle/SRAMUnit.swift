@@ -21,7 +21,7 @@ import AtomikISA
 /// Reset: the memories cannot be cleared at once, so after `rst_ni` rises a
 /// sweep writes zero to every context, one per cycle, with `op_ready_o` low:
 /// CONTEXTS stall cycles after each reset.
-public final class SRAMUnit<W: ContextWord>: CycleUnit {
+public struct SRAMUnit<W: ContextWord, Latency: ReadLatency>: CycleUnit {
     /// One pipeline stage's operation.
     struct Stage {
         var valid = false
@@ -29,6 +29,9 @@ public final class SRAMUnit<W: ContextWord>: CycleUnit {
         var keep = false
         var addr = 0
         var data: W = .zero
+        /// The decoder's row for this operation, looked up as it enters, so the
+        /// execute stage has it at once (not a register of the RTL).
+        var row = 0
     }
 
     /// One forwarding register: a context's reference and accumulator as written.
@@ -42,9 +45,12 @@ public final class SRAMUnit<W: ContextWord>: CycleUnit {
     public let parameters: UnitParameters
     let mask: W
     let contexts: Int
-    let latency: Int
-    var ref_mem: UnsafeMutablePointer<W>
-    var acc_mem: UnsafeMutablePointer<W>
+    /// L, fixed by the type so that each latency's cycle loop is compiled on its own.
+    var latency: Int { Latency.cycles }
+    let banks: Banks<W>
+    let ref_mem: UnsafeMutablePointer<W>
+    let acc_mem: UnsafeMutablePointer<W>
+    let decoder = Decoder.rows
     var ref_rdata_q: W = .zero, acc_rdata_q: W = .zero
     var ref_rdata2_q: W = .zero, acc_rdata2_q: W = .zero
     var rd = Stage()
@@ -56,7 +62,6 @@ public final class SRAMUnit<W: ContextWord>: CycleUnit {
     var result_data_q: W = .zero
     var result_valid_q = false
     var done_q = false
-    public private(set) var lastWrite = BankWrite<W>()
 
     public init(_ parameters: UnitParameters) throws {
         try parameters.validate()
@@ -64,16 +69,10 @@ public final class SRAMUnit<W: ContextWord>: CycleUnit {
         self.parameters = parameters
         mask = W.mask(width: parameters.width)
         contexts = parameters.contexts
-        latency = parameters.readLatency
-        ref_mem = .allocate(capacity: contexts)
-        ref_mem.initialize(repeating: .zero, count: contexts)
-        acc_mem = .allocate(capacity: contexts)
-        acc_mem.initialize(repeating: .zero, count: contexts)
-    }
-
-    deinit {
-        ref_mem.deinitialize(count: contexts); ref_mem.deallocate()
-        acc_mem.deinitialize(count: contexts); acc_mem.deallocate()
+        precondition(parameters.readLatency == Latency.cycles)
+        banks = Banks(contexts: contexts)
+        ref_mem = banks.ref
+        acc_mem = banks.acc
     }
 
     @inline(__always) public func outputs(rstN: Bool) -> UnitOutputs<W> {
@@ -83,17 +82,17 @@ public final class SRAMUnit<W: ContextWord>: CycleUnit {
 
     public var busy: Bool { rd.valid || ex.valid }
 
-    @inline(__always) public func clock(_ i: UnitInputs<W>) {
+    @inline(__always) public mutating func clock(_ i: UnitInputs<W>) -> BankWrite<W> {
         guard i.rstN else {
-            lastWrite = BankWrite()
             rd = Stage(); ex = Stage(); fw1 = Forward(); fw2 = Forward()
             ref_rdata_q = .zero; acc_rdata_q = .zero; ref_rdata2_q = .zero; acc_rdata2_q = .zero
             clr_busy_q = true; clr_addr_q = 0
             result_data_q = .zero; result_valid_q = false; done_q = false
-            return
+            return BankWrite()
         }
         let accepted = i.opValid && !clr_busy_q
-        let incoming = Stage(valid: accepted, code: i.opCode, keep: i.opKeep, addr: i.opAddr, data: i.opData & mask)
+        let incoming = Stage(valid: accepted, code: i.opCode, keep: i.opKeep, addr: i.opAddr, data: i.opData & mask,
+                             row: Decoder.index(valid: accepted, code: i.opCode, keep: i.opKeep))
 
         // Memory read port: address from the op port, read before this edge's write.
         let readRef = ref_mem[i.opAddr], readAcc = acc_mem[i.opAddr]
@@ -101,27 +100,32 @@ public final class SRAMUnit<W: ContextWord>: CycleUnit {
         // Execute stage: memory data, overridden by the newest matching write.
         var r = latency == 1 ? ref_rdata_q : ref_rdata2_q
         var a = latency == 1 ? acc_rdata_q : acc_rdata2_q
-        if latency == 2 && fw2.valid && fw2.addr == ex.addr { r = fw2.ref; a = fw2.acc }
-        if fw1.valid && fw1.addr == ex.addr { r = fw1.ref; a = fw1.acc }
+        // Address first: it rarely matches on a random stream, so the branch
+        // predicts well (`valid` changes with every operation).
+        if latency == 2 && fw2.addr == ex.addr && fw2.valid { r = fw2.ref; a = fw2.acc }
+        if fw1.addr == ex.addr && fw1.valid { r = fw1.ref; a = fw1.acc }
 
-        // Execute as selects rather than branches on the opcode (see FlipFlopUnit).
-        let current = r ^ a
-        let code = ex.code
-        let isAccum = code == .accum, isRead = code == .read, isSwap = code == .swap
-        let newRef = isAccum ? r : (isSwap && ex.keep ? current : ex.data)
-        let newAcc = isAccum ? a ^ ex.data : W.zero
-        let writes = ex.valid && !isRead
-        let result = ex.valid && (isRead || isSwap)
-        let nextResultValid = result
-        let nextResultData = result ? current : result_data_q
-        let nextFw1 = Forward(valid: writes, addr: ex.addr, ref: newRef, acc: newAcc)
+        let row = decoder[ex.row]
+        let (newRef, newAcc, state) = Decoder.execute(row, data: ex.data, ref: r, acc: a)
+        let nextResultValid = row.producesResult
+        let nextResultData = Decoder.result(row, value: state, held: result_data_q)
+        let nextFw1 = Forward(valid: row.writesAccumulator, addr: ex.addr, ref: newRef, acc: newAcc)
+
+        // The memories' write port: one write per edge, an enable per bank,
+        // applied as masks (the enables change with every operation).
+        var write = BankWrite(address: ex.addr, writesReference: row.writesReference, reference: newRef,
+                              writesAccumulator: row.writesAccumulator, accumulator: newAcc)
+        var refEnable = W(everyLimb: row.refWrite), accEnable = W(everyLimb: row.accWrite)
         if clr_busy_q {
-            write(clr_addr_q, ref: .zero, acc: .zero, writesRef: true, writesAcc: true)
+            write = BankWrite(address: clr_addr_q, writesReference: true, reference: .zero,
+                              writesAccumulator: true, accumulator: .zero)
+            refEnable = W(everyLimb: ~0); accEnable = refEnable
             clr_busy_q = clr_addr_q != contexts - 1
             clr_addr_q = clr_busy_q ? clr_addr_q + 1 : 0
-        } else {
-            write(ex.addr, ref: newRef, acc: newAcc, writesRef: writes && !isAccum, writesAcc: writes)
         }
+        let oldRef = ref_mem[write.address], oldAcc = acc_mem[write.address]
+        ref_mem[write.address] = oldRef ^ (write.reference ^ oldRef) & refEnable
+        acc_mem[write.address] = oldAcc ^ (write.accumulator ^ oldAcc) & accEnable
 
         // Commit: every register takes its next value at once.
         ref_rdata2_q = ref_rdata_q; acc_rdata2_q = acc_rdata_q
@@ -130,15 +134,7 @@ public final class SRAMUnit<W: ContextWord>: CycleUnit {
         fw2 = fw1; fw1 = nextFw1
         result_valid_q = nextResultValid; result_data_q = nextResultData
         done_q = accepted
-    }
-
-    /// The memories' write port (one write per edge, enables per bank).
-    func write(_ addr: Int, ref: W, acc: W, writesRef: Bool, writesAcc: Bool) {
-        ref_mem[addr] = writesRef ? ref : ref_mem[addr]
-        acc_mem[addr] = writesAcc ? acc : acc_mem[addr]
-        lastWrite.address = addr
-        lastWrite.writesReference = writesRef; lastWrite.reference = ref
-        lastWrite.writesAccumulator = writesAcc; lastWrite.accumulator = acc
+        return write
     }
 
     public func bank(_ address: Int) -> (reference: W, accumulator: W) { (ref_mem[address], acc_mem[address]) }
@@ -174,3 +170,8 @@ public final class SRAMUnit<W: ContextWord>: CycleUnit {
         return regs
     }
 }
+
+/// The read latency of the `sram` storage's memories, as a type.
+public protocol ReadLatency { static var cycles: Int { get } }
+public enum OneCycleRead: ReadLatency { public static var cycles: Int { 1 } }
+public enum TwoCycleRead: ReadLatency { public static var cycles: Int { 2 } }

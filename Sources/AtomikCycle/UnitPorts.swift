@@ -22,7 +22,8 @@ public struct UnitInputs<W: ContextWord>: Hashable, Sendable {
 
     /// An operation presented on the port (data masked by the caller to the width).
     public init(_ inst: Instruction, data: W) {
-        self.init(opValid: true, opCode: inst.opcode, opKeep: inst.opcode == .swap && inst.keep,
+        // SWAP (0b11) with keep, without a branch on the opcode.
+        self.init(opValid: true, opCode: inst.opcode, opKeep: inst.opcode.rawValue & (inst.keep ? 3 : 0) == 3,
                   opAddr: inst.address, opData: data)
     }
 }
@@ -53,6 +54,12 @@ public struct BankWrite<W: ContextWord>: Hashable, Sendable {
 
     public init() {}
 
+    public init(address: Int, writesReference: Bool, reference: W, writesAccumulator: Bool, accumulator: W) {
+        self.address = address
+        self.writesReference = writesReference; self.reference = reference
+        self.writesAccumulator = writesAccumulator; self.accumulator = accumulator
+    }
+
     public var isEmpty: Bool { !writesReference && !writesAccumulator }
 }
 
@@ -60,15 +67,18 @@ public struct BankWrite<W: ContextWord>: Hashable, Sendable {
 /// reads the current registers, `clock` computes every register's next value
 /// from the current ones and the inputs and then commits them all, like
 /// non-blocking assignments.
-public protocol CycleUnit: AnyObject {
+///
+/// Units are values: the engine runs a batch of cycles on a local copy, so
+/// the registers live in machine registers for the whole batch. The banks are
+/// memory that every copy shares (`Banks`).
+public protocol CycleUnit {
     associatedtype W: ContextWord
+    init(_ parameters: UnitParameters) throws
     var parameters: UnitParameters { get }
     /// The outputs during the current cycle; reset (`rst_ni` low) is asynchronous.
     func outputs(rstN: Bool) -> UnitOutputs<W>
-    /// One rising edge with these inputs.
-    func clock(_ inputs: UnitInputs<W>)
-    /// The bank write of the last edge.
-    var lastWrite: BankWrite<W> { get }
+    /// One rising edge with these inputs; returns the bank write made at it.
+    mutating func clock(_ inputs: UnitInputs<W>) -> BankWrite<W>
     /// True while an accepted operation has not yet written its result.
     var busy: Bool { get }
     /// Architectural state of a context: (reference, accumulator) in the banks.

@@ -1,0 +1,30 @@
+import AtomikCore
+
+/// The unit's reference and accumulator banks, one word per context each:
+/// the flip-flops `ref_q[C]`/`acc_q[C]` of `ff`, the memories
+/// `u_ref_mem`/`u_acc_mem` of `sram`. Owns their storage; a unit keeps it
+/// alive and addresses the words through `ref` and `acc`.
+public final class Banks<W: ContextWord> {
+    public let contexts: Int
+    let ref: UnsafeMutablePointer<W>
+    let acc: UnsafeMutablePointer<W>
+
+    init(contexts: Int) {
+        self.contexts = contexts
+        ref = .allocate(capacity: contexts)
+        ref.initialize(repeating: .zero, count: contexts)
+        acc = .allocate(capacity: contexts)
+        acc.initialize(repeating: .zero, count: contexts)
+    }
+
+    deinit {
+        ref.deinitialize(count: contexts); ref.deallocate()
+        acc.deinitialize(count: contexts); acc.deallocate()
+    }
+
+    /// Every word to zero (the flip-flops' reset).
+    func clear() {
+        ref.update(repeating: .zero, count: contexts)
+        acc.update(repeating: .zero, count: contexts)
+    }
+}
