@@ -71,7 +71,7 @@ final class CycleEngine<Unit: CycleUnit> {
         resultOwners = .allocate(capacity: Self.resultBatch + Self.maxInFlight)
         resultOwners.initialize(repeating: ResultOwner(index: 0, address: 0, opcode: .read),
                                 count: Self.resultBatch + Self.maxInFlight)
-        try execute(CollectionOfOne(.reset(1)))   // the power-up reset
+        try executeIdleOrReset(.reset(1))   // the power-up reset
     }
 
     deinit {
@@ -85,7 +85,7 @@ final class CycleEngine<Unit: CycleUnit> {
     /// The loop has one inlined `tick`, for operations; idle cycles and resets
     /// go through the stored state out of line. So the local state is never
     /// passed by address, and as much of it as fits stays in machine registers.
-    func execute<Items: Sequence<ProgramItem>>(_ items: Items) throws {
+    func execute(_ items: UnsafeBufferPointer<ProgramItem>) throws {
         if observed || recorder != nil {
             try execute(items, hooks: WithHooks.self)
         } else {
@@ -96,13 +96,13 @@ final class CycleEngine<Unit: CycleUnit> {
     /// The cycle loop, compiled once with the observer and recorder calls and
     /// once without them, so a plain run carries none of their code.
     @inline(__always)
-    func execute<Items: Sequence<ProgramItem>, Hooks: CycleHooks>(_ items: Items, hooks: Hooks.Type) throws {
+    func execute<Hooks: CycleHooks>(_ items: UnsafeBufferPointer<ProgramItem>, hooks: Hooks.Type) throws {
         var s = state
         defer { state = s }
-        for item in items {
-            guard case .op(let inst) = item else {
+        for k in items.indices {
+            guard case .op(let inst) = items[k] else {
                 state = s
-                try executeIdleOrReset(item)
+                try executeIdleOrReset(items[k])
                 s = state
                 continue
             }
@@ -151,11 +151,9 @@ final class CycleEngine<Unit: CycleUnit> {
     func tick<Hooks: CycleHooks>(_ inputs: UnitInputs<Unit.W>, _ s: inout LoopState, hooks: Hooks.Type) throws
         -> UnitOutputs<Unit.W> {
         let out = s.unit.outputs(rstN: inputs.rstN)
-        let valid = out.resultValid ? 1 : 0
-        // A result with no READ/SWAP waiting for it (one compare: no branch on `valid`).
-        if s.values &+ valid > s.owners { throw CycleError.unexpectedResult(cycle: s.stats.cycles) }
+        // Stored every cycle, counted when valid (`deliverResults` checks each has an owner).
         resultValues[s.values] = out.resultData
-        s.values &+= valid
+        s.values &+= Int(unsafeBitCast(out.resultValid, to: UInt8.self))
         if s.values == Self.resultBatch {
             s.owners = try deliverResults(values: s.values, owners: s.owners)
             s.stats.results &+= s.values
@@ -185,6 +183,7 @@ final class CycleEngine<Unit: CycleUnit> {
     /// the owners still waiting to the front, and returns how many there are.
     @inline(never)
     func deliverResults(values: Int, owners: Int) throws -> Int {
+        if values > owners { throw CycleError.unexpectedResult(cycle: state.stats.cycles) }
         for k in 0..<values {
             let o = resultOwners[k]
             try onResult(OperationResult(index: o.index, opcode: o.opcode, address: o.address, value: resultValues[k].word))
@@ -205,7 +204,7 @@ public enum CycleError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .unexpectedResult(let c): "cycle \(c): result_valid_o with no READ or SWAP outstanding (model bug)"
+        case .unexpectedResult(let c): "by cycle \(c): result_valid_o with no READ or SWAP outstanding (model bug)"
         case .missingResult(let c): "cycle \(c): more than \(8) READ/SWAPs without a result_valid_o (model bug)"
         }
     }

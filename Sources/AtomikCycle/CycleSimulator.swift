@@ -44,20 +44,17 @@ public final class CycleSimulator {
     /// Runs one program item. Results reach `onResult` in batches, in program
     /// order; all of them by the time `finish` returns.
     public func execute(_ item: ProgramItem) throws {
-        switch engine {
-        case .ffNarrow(let e): try e.execute(CollectionOfOne(item))
-        case .ffWide(let e): try e.execute(CollectionOfOne(item))
-        case .sram1Narrow(let e): try e.execute(CollectionOfOne(item))
-        case .sram1Wide(let e): try e.execute(CollectionOfOne(item))
-        case .sram2Narrow(let e): try e.execute(CollectionOfOne(item))
-        case .sram2Wide(let e): try e.execute(CollectionOfOne(item))
-        }
+        try withUnsafePointer(to: item) { try execute(UnsafeBufferPointer(start: $0, count: 1)) }
     }
 
     /// Runs a batch of items: the engine is picked once, and the unit's
     /// registers stay in machine registers for the whole batch, so long runs
     /// go much faster in batches of a few thousand items than one by one.
     public func execute(_ items: [ProgramItem]) throws {
+        try items.withUnsafeBufferPointer { try execute($0) }
+    }
+
+    func execute(_ items: UnsafeBufferPointer<ProgramItem>) throws {
         switch engine {
         case .ffNarrow(let e): try e.execute(items)
         case .ffWide(let e): try e.execute(items)

@@ -11,7 +11,6 @@ import AtomikISA
 /// `result_valid_q`, `done_q`.
 public struct FlipFlopUnit<W: ContextWord>: CycleUnit {
     public let parameters: UnitParameters
-    let mask: W
     let banks: Banks<W>
     let ref_q: UnsafeMutablePointer<W>
     let acc_q: UnsafeMutablePointer<W>
@@ -24,7 +23,6 @@ public struct FlipFlopUnit<W: ContextWord>: CycleUnit {
         try parameters.validate()
         precondition(parameters.width <= W.capacity)
         self.parameters = parameters
-        mask = W.mask(width: parameters.width)
         banks = Banks(contexts: parameters.contexts)
         ref_q = banks.ref
         acc_q = banks.acc
@@ -45,7 +43,7 @@ public struct FlipFlopUnit<W: ContextWord>: CycleUnit {
         }
         let a = i.opAddr
         let row = decoder[Decoder.index(valid: i.opValid, code: i.opCode, keep: i.opKeep)]
-        let (newRef, newAcc, state) = Decoder.execute(row, data: i.opData & mask, ref: ref_q[a], acc: acc_q[a])
+        let (newRef, newAcc, state) = Decoder.execute(row, data: i.opData, ref: ref_q[a], acc: acc_q[a])
         ref_q[a] = newRef
         acc_q[a] = newAcc
         result_data_q = Decoder.result(row, value: state, held: result_data_q)

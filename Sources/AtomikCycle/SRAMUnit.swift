@@ -22,16 +22,17 @@ import AtomikISA
 /// sweep writes zero to every context, one per cycle, with `op_ready_o` low:
 /// CONTEXTS stall cycles after each reset.
 public struct SRAMUnit<W: ContextWord, Latency: ReadLatency>: CycleUnit {
-    /// One pipeline stage's operation.
+    /// One pipeline stage's operation. The RTL's `*_valid_q`, `*_code_q` and
+    /// `*_keep_q` are kept as one number, the decoder's row for them, so the
+    /// execute stage has its row at once.
     struct Stage {
-        var valid = false
-        var code = Opcode.load
-        var keep = false
+        var control = 0
         var addr = 0
         var data: W = .zero
-        /// The decoder's row for this operation, looked up as it enters, so the
-        /// execute stage has it at once (not a register of the RTL).
-        var row = 0
+
+        var valid: Bool { control & 8 != 0 }
+        var code: Opcode { Opcode(rawValue: UInt8(truncatingIfNeeded: control >> 1) & 3)! }
+        var keep: Bool { control & 1 != 0 }
     }
 
     /// One forwarding register: a context's reference and accumulator as written.
@@ -43,7 +44,6 @@ public struct SRAMUnit<W: ContextWord, Latency: ReadLatency>: CycleUnit {
     }
 
     public let parameters: UnitParameters
-    let mask: W
     let contexts: Int
     /// L, fixed by the type so that each latency's cycle loop is compiled on its own.
     var latency: Int { Latency.cycles }
@@ -67,7 +67,6 @@ public struct SRAMUnit<W: ContextWord, Latency: ReadLatency>: CycleUnit {
         try parameters.validate()
         precondition(parameters.width <= W.capacity)
         self.parameters = parameters
-        mask = W.mask(width: parameters.width)
         contexts = parameters.contexts
         precondition(parameters.readLatency == Latency.cycles)
         banks = Banks(contexts: contexts)
@@ -91,8 +90,8 @@ public struct SRAMUnit<W: ContextWord, Latency: ReadLatency>: CycleUnit {
             return BankWrite()
         }
         let accepted = i.opValid && !clr_busy_q
-        let incoming = Stage(valid: accepted, code: i.opCode, keep: i.opKeep, addr: i.opAddr, data: i.opData & mask,
-                             row: Decoder.index(valid: accepted, code: i.opCode, keep: i.opKeep))
+        let incoming = Stage(control: Decoder.index(valid: accepted, code: i.opCode, keep: i.opKeep),
+                             addr: i.opAddr, data: i.opData)
 
         // Memory read port: address from the op port, read before this edge's write.
         let readRef = ref_mem[i.opAddr], readAcc = acc_mem[i.opAddr]
@@ -105,7 +104,7 @@ public struct SRAMUnit<W: ContextWord, Latency: ReadLatency>: CycleUnit {
         if latency == 2 && fw2.addr == ex.addr && fw2.valid { r = fw2.ref; a = fw2.acc }
         if fw1.addr == ex.addr && fw1.valid { r = fw1.ref; a = fw1.acc }
 
-        let row = decoder[ex.row]
+        let row = decoder[ex.control]
         let (newRef, newAcc, state) = Decoder.execute(row, data: ex.data, ref: r, acc: a)
         let nextResultValid = row.producesResult
         let nextResultData = Decoder.result(row, value: state, held: result_data_q)

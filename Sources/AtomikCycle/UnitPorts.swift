@@ -2,7 +2,8 @@ import AtomikCore
 import AtomikISA
 
 /// The unit's inputs during one cycle (RTL ports `rst_ni`, `op_*_i`).
-/// When `opValid` is 0 the driver holds the other operation fields at 0.
+/// When `opValid` is 0 the driver holds the other operation fields at 0;
+/// `opData` is WIDTH bits wide, so the driver cuts wider values.
 public struct UnitInputs<W: ContextWord>: Hashable, Sendable {
     public var rstN: Bool
     public var opValid: Bool
@@ -22,8 +23,9 @@ public struct UnitInputs<W: ContextWord>: Hashable, Sendable {
 
     /// An operation presented on the port (data masked by the caller to the width).
     public init(_ inst: Instruction, data: W) {
-        // SWAP (0b11) with keep, without a branch on the opcode.
-        self.init(opValid: true, opCode: inst.opcode, opKeep: inst.opcode.rawValue & (inst.keep ? 3 : 0) == 3,
+        // SWAP (0b11) with keep, in bit arithmetic: no branch on the opcode or the keep bit.
+        let keep = inst.opcode.rawValue & (inst.opcode.rawValue >> 1) & unsafeBitCast(inst.keep, to: UInt8.self)
+        self.init(opValid: true, opCode: inst.opcode, opKeep: keep != 0,
                   opAddr: inst.address, opData: data)
     }
 }
