@@ -2,8 +2,9 @@ import AtomikCore
 
 /// The unit's reference and accumulator banks, one word per context each:
 /// the flip-flops `ref_q[C]`/`acc_q[C]` of `ff`, the memories
-/// `u_ref_mem`/`u_acc_mem` of `sram`. Owns their storage; a unit keeps it
-/// alive and addresses the words through `ref` and `acc`.
+/// `u_ref_mem`/`u_acc_mem` of `sram`. The engine owns them; its unit (a
+/// plain value, so that copying it costs no reference counting) addresses the
+/// words through `ref` and `acc`.
 public final class Banks<W: ContextWord> {
     public let contexts: Int
     let ref: UnsafeMutablePointer<W>
@@ -22,9 +23,4 @@ public final class Banks<W: ContextWord> {
         acc.deinitialize(count: contexts); acc.deallocate()
     }
 
-    /// Every word to zero (the flip-flops' reset).
-    func clear() {
-        ref.update(repeating: .zero, count: contexts)
-        acc.update(repeating: .zero, count: contexts)
-    }
 }

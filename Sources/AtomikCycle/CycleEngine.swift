@@ -51,6 +51,7 @@ final class CycleEngine<Unit: CycleUnit> {
     /// READ/SWAPs in flight at most (L+1 for `sram`), with room to spare.
     static var maxInFlight: Int { 8 }
 
+    let banks: Banks<Unit.W>
     let observers: [any CycleObserver]
     let observed: Bool
     let recorder: CycleRecorder?
@@ -60,8 +61,10 @@ final class CycleEngine<Unit: CycleUnit> {
     var unit: Unit { state.unit }
     var stats: CycleStats { state.stats }
 
-    init(unit: Unit, observers: [any CycleObserver], recorder: CycleRecorder?,
+    init(_ parameters: UnitParameters, observers: [any CycleObserver], recorder: CycleRecorder?,
          onResult: @escaping (OperationResult) throws -> Void) throws {
+        banks = Banks(contexts: parameters.contexts)
+        let unit = try Unit(parameters, banks: banks)
         state = LoopState(unit: unit)
         self.observers = observers; self.recorder = recorder; self.onResult = onResult
         observed = !observers.isEmpty

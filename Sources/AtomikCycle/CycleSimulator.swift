@@ -29,7 +29,7 @@ public final class CycleSimulator {
         self.observers = observers
         for o in observers { try o.start(parameters) }
         func make<U: CycleUnit>(_: U.Type) throws -> CycleEngine<U> {
-            try CycleEngine(unit: U(parameters), observers: observers, recorder: recorder, onResult: onResult)
+            try CycleEngine(parameters, observers: observers, recorder: recorder, onResult: onResult)
         }
         switch (parameters.storage, parameters.readLatency, parameters.width <= 64) {
         case (.ff, _, true): engine = .ffNarrow(try make(FlipFlopUnit<UInt64>.self))

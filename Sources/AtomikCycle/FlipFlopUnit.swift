@@ -11,7 +11,6 @@ import AtomikISA
 /// `result_valid_q`, `done_q`.
 public struct FlipFlopUnit<W: ContextWord>: CycleUnit {
     public let parameters: UnitParameters
-    let banks: Banks<W>
     let ref_q: UnsafeMutablePointer<W>
     let acc_q: UnsafeMutablePointer<W>
     let decoder = Decoder.rows
@@ -19,11 +18,11 @@ public struct FlipFlopUnit<W: ContextWord>: CycleUnit {
     var result_valid_q = false
     var done_q = false
 
-    public init(_ parameters: UnitParameters) throws {
+    public init(_ parameters: UnitParameters, banks: Banks<W>) throws {
         try parameters.validate()
         precondition(parameters.width <= W.capacity)
         self.parameters = parameters
-        banks = Banks(contexts: parameters.contexts)
+        precondition(banks.contexts == parameters.contexts)
         ref_q = banks.ref
         acc_q = banks.acc
     }
@@ -37,7 +36,8 @@ public struct FlipFlopUnit<W: ContextWord>: CycleUnit {
 
     @inline(__always) public mutating func clock(_ i: UnitInputs<W>) -> BankWrite<W> {
         guard i.rstN else {
-            banks.clear()
+            ref_q.update(repeating: .zero, count: parameters.contexts)
+            acc_q.update(repeating: .zero, count: parameters.contexts)
             result_data_q = .zero; result_valid_q = false; done_q = false
             return BankWrite()
         }

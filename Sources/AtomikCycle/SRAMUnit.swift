@@ -47,7 +47,6 @@ public struct SRAMUnit<W: ContextWord, Latency: ReadLatency>: CycleUnit {
     let contexts: Int
     /// L, fixed by the type so that each latency's cycle loop is compiled on its own.
     var latency: Int { Latency.cycles }
-    let banks: Banks<W>
     let ref_mem: UnsafeMutablePointer<W>
     let acc_mem: UnsafeMutablePointer<W>
     let decoder = Decoder.rows
@@ -63,13 +62,13 @@ public struct SRAMUnit<W: ContextWord, Latency: ReadLatency>: CycleUnit {
     var result_valid_q = false
     var done_q = false
 
-    public init(_ parameters: UnitParameters) throws {
+    public init(_ parameters: UnitParameters, banks: Banks<W>) throws {
         try parameters.validate()
         precondition(parameters.width <= W.capacity)
         self.parameters = parameters
         contexts = parameters.contexts
         precondition(parameters.readLatency == Latency.cycles)
-        banks = Banks(contexts: contexts)
+        precondition(banks.contexts == contexts)
         ref_mem = banks.ref
         acc_mem = banks.acc
     }
@@ -126,11 +125,17 @@ public struct SRAMUnit<W: ContextWord, Latency: ReadLatency>: CycleUnit {
         ref_mem[write.address] = oldRef ^ (write.reference ^ oldRef) & refEnable
         acc_mem[write.address] = oldAcc ^ (write.accumulator ^ oldAcc) & accEnable
 
-        // Commit: every register takes its next value at once.
-        ref_rdata2_q = ref_rdata_q; acc_rdata2_q = acc_rdata_q
+        // Commit: every register takes its next value at once (those of the
+        // second read cycle only exist with L = 2).
+        if latency == 2 {
+            ref_rdata2_q = ref_rdata_q; acc_rdata2_q = acc_rdata_q
+            ex = rd; rd = incoming
+            fw2 = fw1
+        } else {
+            ex = incoming
+        }
         ref_rdata_q = readRef; acc_rdata_q = readAcc
-        if latency == 1 { ex = incoming } else { ex = rd; rd = incoming }
-        fw2 = fw1; fw1 = nextFw1
+        fw1 = nextFw1
         result_valid_q = nextResultValid; result_data_q = nextResultData
         done_q = accepted
         return write

@@ -72,10 +72,10 @@ public struct BankWrite<W: ContextWord>: Hashable, Sendable {
 ///
 /// Units are values: the engine runs a batch of cycles on a local copy, so
 /// the registers live in machine registers for the whole batch. The banks are
-/// memory that every copy shares (`Banks`).
+/// memory that every copy shares (`Banks`, owned by the engine).
 public protocol CycleUnit {
     associatedtype W: ContextWord
-    init(_ parameters: UnitParameters) throws
+    init(_ parameters: UnitParameters, banks: Banks<W>) throws
     var parameters: UnitParameters { get }
     /// The outputs during the current cycle; reset (`rst_ni` low) is asynchronous.
     func outputs(rstN: Bool) -> UnitOutputs<W>
