@@ -34,7 +34,8 @@ let package = Package(
             swiftSettings: hotPath
         ),
         // Test vectors for RTL testbenches, and functional coverage.
-        .target(name: "AtomikVectors", dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikStimulus"]),
+        .target(name: "AtomikVectors", dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikStimulus"],
+                swiftSettings: hotPath),
         // Design exploration: model metrics, yosys area, nextpnr Fmax across design points.
         .target(
             name: "AtomikExplore",
@@ -46,7 +47,7 @@ let package = Package(
             dependencies: ["AtomikCore", "AtomikProgram", "AtomikCycle", "AtomikCosim", "AtomikExplore", "AtomikStimulus"]
         ),
         // Seedable, portable random stimulus.
-        .target(name: "AtomikStimulus", dependencies: ["AtomikCore", "AtomikISA"]),
+        .target(name: "AtomikStimulus", dependencies: ["AtomikCore", "AtomikISA"], swiftSettings: hotPath),
         // The seed articles' programs, runnable.
         .target(name: "AtomikExamples", dependencies: ["AtomikCore"]),
         .executableTarget(

@@ -17,7 +17,8 @@ public struct Word: Hashable, Sendable {
         limbs = l
     }
 
-    public static let zero = Word(limbs: .zero)
+    /// Computed, not stored: a stored static is reached through a lazy-initialisation check on every use.
+    @inlinable public static var zero: Word { Word(limbs: .zero) }
 
     /// `2^width - 1` for `width` in `0...512`.
     public static func mask(width: Int) -> Word {
@@ -74,12 +75,56 @@ public struct Word: Hashable, Sendable {
     /// Writes the low `digits` hex digits of `limbs` (most significant first) at `p`.
     @inline(__always)
     public static func writeHex(_ limbs: SIMD8<UInt64>, digits: Int, into p: UnsafeMutablePointer<UInt8>) {
-        var q = p
-        for d in stride(from: digits - 1, through: 0, by: -1) {
-            let nibble = UInt8(truncatingIfNeeded: limbs[d >> 4] >> UInt64((d & 15) * 4)) & 0xF
-            q.pointee = nibble < 10 ? 0x30 + nibble : 0x57 + nibble
-            q += 1
+        writeHex(digits: digits, into: p) { limbs[$0] }
+    }
+
+    /// Writes the low `digits` hex digits of the little-endian 64-bit limbs
+    /// `limb(0)`, `limb(1)`, ... (most significant digit first) at `p`.
+    @inlinable @inline(__always)
+    public static func writeHex(digits: Int, into p: UnsafeMutablePointer<UInt8>, limb: (Int) -> UInt64) {
+        var q = UnsafeMutableRawPointer(p)
+        var k = (digits - 1) >> 4
+        // The most significant limb's low `top` digits (1...16), moved to the
+        // top of the word so that they come out first.
+        let top = digits - k * 16
+        let (high, low) = hex16(limb(k) << UInt64(64 - 4 * top))
+        for j in 0..<top { q.storeBytes(of: UInt8(truncatingIfNeeded: (j < 8 ? high : low) >> UInt64((j & 7) * 8)), toByteOffset: j, as: UInt8.self) }
+        q += top
+        while k > 0 {
+            k -= 1
+            let (high, low) = hex16(limb(k))
+            q.storeBytes(of: high.littleEndian, as: UInt64.self)
+            q.storeBytes(of: low.littleEndian, toByteOffset: 8, as: UInt64.self)
+            q += 16
         }
+    }
+
+    /// The 16 lower-case hex digits of `v` as two little-endian words of
+    /// ASCII (most significant digit first in memory), computed eight digits
+    /// at a time in a 64-bit register.
+    @inlinable @inline(__always)
+    public static func hex16(_ v: UInt64) -> (UInt64, UInt64) {
+        (hex8(UInt32(truncatingIfNeeded: v >> 32)), hex8(UInt32(truncatingIfNeeded: v)))
+    }
+
+    @inlinable @inline(__always)
+    static func hex8(_ v: UInt32) -> UInt64 {
+        // One nibble a byte, least significant in the lowest byte.
+        var x = UInt64(v)
+        x = (x | x << 16) & 0x0000_FFFF_0000_FFFF
+        x = (x | x << 8) & 0x00FF_00FF_00FF_00FF
+        x = (x | x << 4) & 0x0F0F_0F0F_0F0F_0F0F
+        // '0' + n, and 39 more ('a' - '9' - 1) in the bytes where n > 9.
+        let letters = ((x &+ 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101
+        return (x &+ 0x3030_3030_3030_3030 &+ letters &* 39).byteSwapped
+    }
+
+    /// The lower-case hex digit of a nibble, without a branch (random digits
+    /// would mispredict one on every other digit).
+    @inline(__always)
+    public static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        // 9 - nibble is negative for a..f: its sign, spread, selects the 39 from '9'+1 to 'a'.
+        0x30 &+ nibble &+ (UInt8(truncatingIfNeeded: (9 &- Int(nibble)) >> 8) & 39)
     }
 
     /// The number of hex digits of a `width`-bit value.

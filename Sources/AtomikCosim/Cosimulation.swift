@@ -3,7 +3,6 @@ import AtomikCycle
 import AtomikISA
 import AtomikProgram
 import AtomikRTL
-import Dispatch
 
 /// How a co-simulation compares and when it stops.
 public struct CosimOptions: Sendable {
@@ -58,29 +57,12 @@ public enum Cosimulation {
         let p = options.parameters
         shim.lock.lock()
         defer { shim.lock.unlock() }
-        // Double buffering on two cores: while the shim runs and compares one
-        // batch on `worker`, the model fills the other.
+        // While the shim runs and compares one batch on the second core, the model fills the other.
         let comparator = LockstepComparator(options: options, shim: shim)
-        let spare = [CycleBuffers(capacity: options.batch, width: p.width),
-                     CycleBuffers(capacity: options.batch, width: p.width)]
-        let worker = DispatchQueue(label: "atomik.lockstep")
-        let idle = DispatchSemaphore(value: 1)
-        var stop = false
-        var next = 0
-        let recorder = CycleRecorder(spare[0]) { full in
-            idle.wait()
-            stop = comparator.stopped
-            if stop { idle.signal(); return full }
-            worker.async {
-                comparator.compare(full)
-                idle.signal()
-            }
-            next ^= 1
-            return spare[next]
-        }
-        let core = try drive(p, items: items, recorder: recorder, stop: { stop || Interrupt.requested })
-        idle.wait()
-        idle.signal()
+        let pipeline = BatchWorker("lockstep", capacity: options.batch, width: p.width) { comparator.compare($0) }
+        let core = try drive(p, items: items, recorder: pipeline.recorder(),
+                             stop: { pipeline.stopped || Interrupt.requested })
+        try pipeline.finish()
         var outcome = comparator.outcome
         outcome.merge(core)
         return outcome
@@ -229,7 +211,8 @@ final class LockstepComparator: @unchecked Sendable {
         previousRTL = CycleBuffers(capacity: options.batch, width: p.width)
     }
 
-    func compare(_ model: CycleBuffers) {
+    /// Returns false once enough mismatches are seen to stop.
+    func compare(_ model: CycleBuffers) -> Bool {
         let p = options.parameters
         shim.step(inputs: model, outputs: rtl)
         let base = outcome.cycles
@@ -246,5 +229,6 @@ final class LockstepComparator: @unchecked Sendable {
         outcome.cycles += model.count
         previousModel.copy(from: model)
         previousRTL.copy(from: rtl)
+        return !stopped
     }
 }

@@ -1,4 +1,5 @@
 import AtomikCore
+import AtomikProgram
 
 /// Per-cycle inputs, outputs and bank writes of a batch of cycles in columns
 /// of plain integers: what the cycle model records for co-simulation and what
@@ -137,5 +138,18 @@ public final class CycleRecorder {
         guard buffers.count > 0 else { return }
         buffers = try onBatch(buffers)
         buffers.count = 0
+    }
+}
+
+extension BatchWorker where Batch == CycleBuffers {
+    /// Two batches of `capacity` cycles taking turns, consumed on the worker.
+    public convenience init(_ label: String, capacity: Int, width: Int, consume: @escaping (CycleBuffers) throws -> Bool) {
+        self.init(label, batches: (CycleBuffers(capacity: capacity, width: width), CycleBuffers(capacity: capacity, width: width)),
+                  consume: consume)
+    }
+
+    /// A recorder for the model whose full batches go to the worker.
+    public func recorder() -> CycleRecorder {
+        CycleRecorder(first) { [unowned self] full in try self.handOver(full) }
     }
 }

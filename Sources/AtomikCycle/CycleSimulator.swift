@@ -65,6 +65,18 @@ public final class CycleSimulator {
         }
     }
 
+    /// The counts so far.
+    public var stats: CycleStats {
+        switch engine {
+        case .ffNarrow(let e): e.stats
+        case .ffWide(let e): e.stats
+        case .sram1Narrow(let e): e.stats
+        case .sram1Wide(let e): e.stats
+        case .sram2Narrow(let e): e.stats
+        case .sram2Wide(let e): e.stats
+        }
+    }
+
     /// Idle cycles until every accepted operation is done and its result delivered.
     public func drain() throws {
         switch engine {

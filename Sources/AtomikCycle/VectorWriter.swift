@@ -79,31 +79,11 @@ public final class VectorWriter {
         if width & 63 != 0 { scratch[width >> 6] &= (1 << UInt64(width & 63)) - 1 }
     }
 
-    /// Two hex digits for each byte value.
-    static let hexPairs: [UInt16] = (0..<256).map { v in
-        func digit(_ n: Int) -> UInt16 { UInt16(n < 10 ? 0x30 + n : 0x57 + n) }
-        return digit(v >> 4) | digit(v & 15) << 8
-    }
-
     /// Writes the line held in `scratch` (`bits` wide) and its newline at `p`.
     @inline(__always)
     private func writeLine(bits: Int, at p: UnsafeMutablePointer<UInt8>) {
         let digits = (bits + 3) / 4
-        var q = p
-        var i = digits - 1
-        if digits & 1 == 1 {
-            let n = UInt8(truncatingIfNeeded: scratch[i >> 4] >> UInt64((i & 15) * 4)) & 0xF
-            q.pointee = n < 10 ? 0x30 + n : 0x57 + n
-            q += 1; i -= 1
-        }
-        Self.hexPairs.withUnsafeBufferPointer { pairs in
-            while i > 0 {
-                // Digits i and i-1 are one byte of the value: i is odd here.
-                let byte = Int(truncatingIfNeeded: scratch[i >> 4] >> UInt64(((i - 1) & 15) * 4)) & 0xFF
-                UnsafeMutableRawPointer(q).storeBytes(of: pairs[byte], as: UInt16.self)
-                q += 2; i -= 2
-            }
-        }
+        Word.writeHex(digits: digits, into: p) { scratch[$0] }
         p[digits] = 0x0A
     }
 

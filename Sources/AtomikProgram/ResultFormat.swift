@@ -48,6 +48,15 @@ public enum ResultFormat {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Writes a non-negative integer's decimal digits at `p`; returns how many.
+    @inline(__always) public static func writeDecimal(_ value: Int, at p: UnsafeMutablePointer<UInt8>) -> Int {
+        var count = 1, rest = value / 10
+        while rest > 0 { count += 1; rest /= 10 }
+        var v = value
+        for k in stride(from: count - 1, through: 0, by: -1) { p[k] = UInt8(ascii: "0") + UInt8(v % 10); v /= 10 }
+        return count
+    }
+
     @inline(__always) public static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
         if value < 10 { out.append(UInt8(ascii: "0") + UInt8(value)); return }
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)

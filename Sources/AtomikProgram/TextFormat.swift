@@ -89,23 +89,60 @@ public enum TextFormat {
 
     /// Appends the canonical text of an item (no newline).
     public static func append(_ item: ProgramItem, to b: inout [UInt8]) {
-        func word(_ s: StaticString) { b.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)) }
+        let start = b.count
+        b.append(contentsOf: repeatElement(0, count: maxItemBytes))
+        let n = b.withUnsafeMutableBufferPointer { write(item, at: $0.baseAddress! + start) }
+        b.removeLast(maxItemBytes - n)
+    }
+
+    /// Appends the items' lines, each with its newline (one buffer resize for them all).
+    public static func append(lines items: UnsafeBufferPointer<ProgramItem>, to b: inout [UInt8]) {
+        let start = b.count
+        b.append(contentsOf: repeatElement(0, count: items.count * (maxItemBytes + 1)))
+        let n = b.withUnsafeMutableBufferPointer { out in
+            var p = out.baseAddress! + start
+            for item in items {
+                p += write(item, at: p)
+                p.pointee = 0x0A
+                p += 1
+            }
+            return p - (out.baseAddress! + start)
+        }
+        b.removeLast(items.count * (maxItemBytes + 1) - n)
+    }
+
+    /// The most bytes `write` writes for one item: "accum", an address of up
+    /// to 20 digits and a 512-bit value in hex.
+    public static let maxItemBytes = 6 + 20 + 4 + 128
+
+    /// Writes an item's line (no newline) at `p`; returns the bytes written.
+    @inline(__always)
+    static func write(_ item: ProgramItem, at p: UnsafeMutablePointer<UInt8>) -> Int {
+        func word(_ s: StaticString, at q: UnsafeMutablePointer<UInt8>) -> Int {
+            q.update(from: s.utf8Start, count: s.utf8CodeUnitCount)
+            return s.utf8CodeUnitCount
+        }
+        var n = 0
         switch item {
-        case .idle(let n): word("nop"); if n != 1 { b.append(0x20); ResultFormat.appendDecimal(n, to: &b) }
-        case .reset(let n): word("reset"); if n != 1 { b.append(0x20); ResultFormat.appendDecimal(n, to: &b) }
+        case .idle(let count), .reset(let count):
+            if case .idle = item { n = word("nop", at: p) } else { n = word("reset", at: p) }
+            if count != 1 { p[n] = 0x20; n += 1 + ResultFormat.writeDecimal(count, at: p + n + 1) }
         case .op(let inst):
             switch inst.opcode {
-            case .load: word("load ")
-            case .accum: word("accum ")
-            case .read: word("read ")
-            case .swap: word("swap ")
+            case .load: n = word("load ", at: p)
+            case .accum: n = word("accum ", at: p)
+            case .read: n = word("read ", at: p)
+            case .swap: n = word("swap ", at: p)
             }
-            ResultFormat.appendDecimal(inst.address, to: &b)
+            n += ResultFormat.writeDecimal(inst.address, at: p + n)
             if inst.hasData {
-                word(", 0x")
-                inst.data.appendHex(to: &b, digits: 1)
+                n += word(", 0x", at: p + n)
+                let digits = Word.hexDigits(width: inst.data.bitLength)
+                Word.writeHex(inst.data.limbs, digits: digits, into: p + n)
+                n += digits
             }
         }
+        return n
     }
 }
 

@@ -9,15 +9,20 @@ public struct RandomProgram: Sequence, IteratorProtocol {
     public let contexts: Int
     public var remaining: Int
     /// Let values have bits above the width (the engines must mask them).
-    public var overWide: Bool
+    public let overWide: Bool
     /// Probability, in 1/256ths, that an item is an idle gap.
     public var idleRate: UInt64
     private var rng: StimulusRandom
+    /// Width of the values drawn, and its mask.
+    private let valueBits: Int
+    private let valueMask: Word
 
     public init(width: Int, contexts: Int, count: Int, seed: UInt64, overWide: Bool = true, idleRate: UInt64 = 16) {
         self.width = width; self.contexts = contexts; remaining = count
         self.overWide = overWide; self.idleRate = idleRate
         rng = StimulusRandom(seed: seed)
+        valueBits = overWide ? Swift.min(width + 8, Word.maxBits) : width
+        valueMask = Word.mask(width: valueBits)
     }
 
     public mutating func next() -> ProgramItem? {
@@ -40,6 +45,6 @@ public struct RandomProgram: Sequence, IteratorProtocol {
 
     /// A value of the kinds that find bugs: 0, all ones, one bit, random.
     public mutating func value() -> Word {
-        rng.word(bits: overWide ? Swift.min(width + 8, Word.maxBits) : width)
+        rng.word(bits: valueBits, mask: valueMask)
     }
 }

@@ -52,7 +52,9 @@ public struct RecipeStream: Sequence, IteratorProtocol {
     var remaining: Int
     var rng: StimulusRandom
     var uniform: RandomProgram
+    /// The burst being handed out, from `head` on.
     var queue: [ProgramItem] = []
+    var head = 0
 
     init(recipe: Recipe, width: Int, contexts: Int, length: Int, seed: UInt64) {
         self.recipe = recipe; self.width = width; self.contexts = contexts; remaining = length
@@ -62,9 +64,14 @@ public struct RecipeStream: Sequence, IteratorProtocol {
 
     public mutating func next() -> ProgramItem? {
         guard remaining > 0 else { return nil }
-        if queue.isEmpty { refill() }
+        if head == queue.count {
+            queue.removeAll(keepingCapacity: true)
+            head = 0
+            refill()
+        }
         remaining -= 1
-        return queue.removeFirst()
+        head += 1
+        return queue[head - 1]
     }
 
     mutating func context() -> Int { Int(rng.below(UInt64(contexts))) }

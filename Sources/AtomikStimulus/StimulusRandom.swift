@@ -42,7 +42,11 @@ public struct StimulusRandom: RandomNumberGenerator, Sendable {
     /// A `bits`-bit value of the kinds that find bugs: zero, all ones and a
     /// single bit one time in eight each, otherwise uniform.
     public mutating func word(bits: Int) -> Word {
-        let mask = Word.mask(width: bits)
+        word(bits: bits, mask: Word.mask(width: bits))
+    }
+
+    /// `word(bits:)` with `mask` = `Word.mask(width: bits)` computed once by the caller.
+    public mutating func word(bits: Int, mask: Word) -> Word {
         switch below(8) {
         case 0: return .zero
         case 1: return mask

@@ -32,6 +32,13 @@ public struct VectorReport: Sendable {
     public var missedBins: [String] = []
 }
 
+/// Program items on their way to the program file.
+final class ProgramChunk {
+    static let size = 4096
+    var items: [ProgramItem] = []
+    init() { items.reserveCapacity(Self.size) }
+}
+
 /// Writes `$readmemh` stimulus and expected-output files, the same stream as
 /// a program file, and a JSON manifest of the files and their field layout.
 public enum VectorGenerator {
@@ -60,22 +67,36 @@ public enum VectorGenerator {
         try progFile.writer.write("# replay: atomik run \(programFile) --engine cycle --width \(p.width) --contexts \(p.contexts) "
                                   + "--storage \(p.storage.rawValue) --read-latency \(p.readLatency)\n")
 
-        let recorder = CycleRecorder(CycleBuffers(capacity: 4096, width: p.width)) { batch in
+        // The vector files and the program text are formatted and written on
+        // worker threads while the model runs.
+        let vectorWriter = BatchWorker("vector-files", capacity: 4096, width: p.width) { batch in
             try writer.write(batch)
-            return batch
+            return true
+        }
+        let programWriter = BatchWorker("program-text", batches: (ProgramChunk(), ProgramChunk())) { chunk in
+            try progFile.writer.write { b in chunk.items.withUnsafeBufferPointer { TextFormat.append(lines: $0, to: &b) } }
+            return true
         }
         let collector = (job.coverage || job.untilCoverage) ? CoverageCollector(p) : nil
-        let sim = try CycleSimulator(p, observers: collector.map { [$0] } ?? [], recorder: recorder) { _ in }
+        let sim = try CycleSimulator(p, observers: collector.map { [$0] } ?? [], recorder: vectorWriter.recorder()) { _ in }
         var report = VectorReport()
-        func execute(_ item: ProgramItem) throws {
-            if report.items & 0xFFFF == 0 { RunProgress.update("vectors", operations: report.items) }
-            if report.items & 0xFFFF == 0 && Interrupt.requested {
+        var chunk = programWriter.first
+        /// Runs the items collected so far (unless the model ran them already)
+        /// and sends them to the program file.
+        func flushChunk(run: Bool = true) throws {
+            if Interrupt.requested {
                 throw Interrupted("interrupted after \(report.items) items; no vector files were written "
                                   + "(they are written whole or not at all)")
             }
-            try sim.execute(item)
-            try progFile.writer.write { TextFormat.append(item, to: &$0); $0.append(0x0A) }
-            report.items += 1
+            if run { try sim.execute(chunk.items) }
+            report.items += chunk.items.count
+            RunProgress.update("vectors", operations: report.items)
+            chunk = try programWriter.handOver(chunk)
+            chunk.items.removeAll(keepingCapacity: true)
+        }
+        func execute(_ item: ProgramItem) throws {
+            chunk.items.append(item)
+            if chunk.items.count == ProgramChunk.size { try flushChunk() }
         }
         if let recipe = job.recipe {
             for item in recipe.items(width: p.width, contexts: p.contexts, length: job.length, seed: job.seed) {
@@ -84,13 +105,24 @@ public enum VectorGenerator {
         }
         if job.untilCoverage, let collector {
             for _ in 0..<8 {
+                // Let the last burst's results come out, so their bins are seen; the
+                // program gets the same idle cycles, so a replay runs cycle for cycle.
+                try flushChunk()
+                let before = sim.stats.cycles
+                try sim.drain()
+                if sim.stats.cycles > before {
+                    chunk.items.append(.idle(sim.stats.cycles - before))
+                    try flushChunk(run: false)
+                }
                 let bins = collector.missedBins, events = collector.missedEvents
                 if bins.isEmpty && events.isEmpty { break }
                 for item in CoverageClosure.items(for: bins, events: events, parameters: p) { try execute(item) }
-                try sim.drain()   // so the last bursts' results are seen
             }
         }
+        try flushChunk()
         let stats = try sim.finish()
+        try vectorWriter.finish()
+        try programWriter.finish()
         RunProgress.finish()
         try writer.flush()
         report.cycles = stats.cycles
