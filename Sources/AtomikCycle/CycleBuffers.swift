@@ -142,10 +142,10 @@ public final class CycleRecorder {
 }
 
 extension BatchWorker where Batch == CycleBuffers {
-    /// Two batches of `capacity` cycles taking turns, consumed on the worker.
-    public convenience init(_ label: String, capacity: Int, width: Int, consume: @escaping (CycleBuffers) throws -> Bool) {
-        self.init(label, batches: (CycleBuffers(capacity: capacity, width: width), CycleBuffers(capacity: capacity, width: width)),
-                  consume: consume)
+    /// `count` batches of `capacity` cycles taking turns, consumed on the worker.
+    public convenience init(_ label: String, count: Int = 2, capacity: Int, width: Int,
+                            consume: @escaping (CycleBuffers) throws -> Bool) {
+        self.init(label, batches: (0..<count).map { _ in CycleBuffers(capacity: capacity, width: width) }, consume: consume)
     }
 
     /// A recorder for the model whose full batches go to the worker.

@@ -89,15 +89,15 @@ final class CycleEngine<Unit: CycleUnit> {
     /// go through the stored state out of line. So the local state is never
     /// passed by address, and as much of it as fits stays in machine registers.
     func execute(_ items: UnsafeBufferPointer<ProgramItem>) throws {
-        if observed || recorder != nil {
-            try execute(items, hooks: WithHooks.self)
-        } else {
-            try execute(items, hooks: NoHooks.self)
+        switch (observed, recorder != nil) {
+        case (false, false): try execute(items, hooks: NoHooks.self)
+        case (false, true): try execute(items, hooks: RecorderOnly.self)
+        case (true, _): try execute(items, hooks: WithHooks.self)
         }
     }
 
-    /// The cycle loop, compiled once with the observer and recorder calls and
-    /// once without them, so a plain run carries none of their code.
+    /// The cycle loop, compiled with the observer and recorder calls, with the
+    /// recorder's only, and without either, so a run carries only the code it uses.
     @inline(__always)
     func execute<Hooks: CycleHooks>(_ items: UnsafeBufferPointer<ProgramItem>, hooks: Hooks.Type) throws {
         var s = state
@@ -163,11 +163,11 @@ final class CycleEngine<Unit: CycleUnit> {
             s.values = 0
         }
         let write = s.unit.clock(inputs)
-        if Hooks.enabled && observed {
+        if Hooks.observers && observed {
             state.unit = s.unit
             try notify(cycle: s.stats.cycles, inputs, out, write)
         }
-        if Hooks.enabled, let recorder {
+        if Hooks.recorder, let recorder {
             recorder.buffers.append(inputs, out, write)
             if recorder.buffers.isFull { try recorder.flush() }
         }
@@ -196,10 +196,14 @@ final class CycleEngine<Unit: CycleUnit> {
     }
 }
 
-/// Whether a cycle loop is compiled with its observer and recorder calls.
-protocol CycleHooks { static var enabled: Bool { get } }
-enum WithHooks: CycleHooks { static var enabled: Bool { true } }
-enum NoHooks: CycleHooks { static var enabled: Bool { false } }
+/// Which of the observer and recorder calls a cycle loop is compiled with.
+protocol CycleHooks {
+    static var observers: Bool { get }
+    static var recorder: Bool { get }
+}
+enum WithHooks: CycleHooks { static var observers: Bool { true }; static var recorder: Bool { true } }
+enum RecorderOnly: CycleHooks { static var observers: Bool { false }; static var recorder: Bool { true } }
+enum NoHooks: CycleHooks { static var observers: Bool { false }; static var recorder: Bool { false } }
 
 public enum CycleError: Error, CustomStringConvertible {
     case unexpectedResult(cycle: Int)

@@ -1,57 +1,75 @@
 import Dispatch
+import Synchronization
 
-/// Double buffering on two cores: the caller fills one batch while a worker
-/// thread consumes the other (compares recorded cycles with the RTL, formats
-/// and writes files). `consume` returns false to stop taking batches.
+/// Buffering between two cores: the caller fills one batch while a worker
+/// thread consumes the ones handed over before (compares recorded cycles
+/// with the RTL, formats and writes files). `consume` returns false to stop
+/// taking batches.
 ///
-/// The caller waits for the batch in flight before it hands over the next, so
-/// `consume` runs one batch at a time, in order, and memory stays at two
-/// batches; what `consume` changes is visible to the caller after
-/// `handOver` or `finish` returns.
+/// The batches take turns in a ring; the caller may run up to `count - 1`
+/// batches ahead of the worker, and waits when it is that far ahead, so
+/// memory stays at `count` batches. `consume` runs one batch at a time, in
+/// order, on one thread at a time; what it changes is visible to the caller
+/// after `handOver` or `finish` returns.
 public final class BatchWorker<Batch: AnyObject>: @unchecked Sendable {
-    private let batches: (Batch, Batch)
-    private var nextIsSecond = false
+    private let batches: [Batch]
+    private var filling = 0
     private let worker: DispatchQueue
-    private let idle = DispatchSemaphore(value: 1)
+    /// Batches the caller may still hand over before it must wait.
+    private let slots: DispatchSemaphore
     private let consume: (Batch) throws -> Bool
-    /// Set on the worker; read on the caller's thread after waiting for it.
-    private var consumerStopped = false
-    private var failure: (any Error)?
+    /// What the worker found: set there, read on the caller's thread.
+    private struct Outcome {
+        var stopped = false
+        var failure: (any Error)?
+    }
+    private let outcome = Mutex(Outcome())
     /// True once `consume` has returned false (as of the last hand-over).
     public private(set) var stopped = false
 
-    /// `batches`: the two batches that take turns; the first is filled first.
-    public init(_ label: String, batches: (Batch, Batch), consume: @escaping (Batch) throws -> Bool) {
+    /// `batches` (two or more) take turns; the first is filled first.
+    public init(_ label: String, batches: [Batch], consume: @escaping (Batch) throws -> Bool) {
+        precondition(batches.count >= 2)
         self.batches = batches
         worker = DispatchQueue(label: "atomik.\(label)")
+        slots = DispatchSemaphore(value: batches.count - 1)
         self.consume = consume
     }
 
     /// The batch to fill first.
-    public var first: Batch { batches.0 }
+    public var first: Batch { batches[0] }
 
-    /// Hands a full batch to the worker; returns the batch to fill next, once
-    /// the worker is done with it. Rethrows what consuming a batch threw.
+    /// Hands a full batch to the worker; returns the batch to fill next (one
+    /// the worker is done with). Rethrows what consuming a batch threw.
     public func handOver(_ full: Batch) throws -> Batch {
-        idle.wait()
-        stopped = consumerStopped
-        if let failure { idle.signal(); throw failure }
-        if stopped { idle.signal(); return full }
+        slots.wait()
+        let found = outcome.withLock { $0 }
+        if let failure = found.failure { slots.signal(); throw failure }
+        stopped = found.stopped
+        if stopped { slots.signal(); return full }
         // The batch goes to one thread at a time: the semaphore orders the hand-over.
         nonisolated(unsafe) let batch = full
         worker.async {
-            do { self.consumerStopped = try !self.consume(batch) } catch { self.failure = error }
-            self.idle.signal()
+            do {
+                let go = try self.consume(batch)
+                self.outcome.withLock { $0.stopped = $0.stopped || !go }
+            } catch {
+                self.outcome.withLock { $0.failure = $0.failure ?? error }
+            }
+            self.slots.signal()
         }
-        nextIsSecond.toggle()
-        return nextIsSecond ? batches.1 : batches.0
+        // The next batch in the ring was handed over `count - 1` turns ago, before
+        // every batch still in flight, so the worker (first in, first out) is done with it.
+        filling = (filling + 1) % batches.count
+        return batches[filling]
     }
 
-    /// Waits for the batch in flight; rethrows what consuming a batch threw.
+    /// Waits for every batch in flight; rethrows what consuming a batch threw.
     public func finish() throws {
-        idle.wait()
-        idle.signal()
-        stopped = consumerStopped
-        if let failure { throw failure }
+        for _ in 1..<batches.count { slots.wait() }
+        for _ in 1..<batches.count { slots.signal() }
+        let found = outcome.withLock { $0 }
+        stopped = found.stopped
+        if let failure = found.failure { throw failure }
     }
 }

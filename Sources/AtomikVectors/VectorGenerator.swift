@@ -69,11 +69,11 @@ public enum VectorGenerator {
 
         // The vector files and the program text are formatted and written on
         // worker threads while the model runs.
-        let vectorWriter = BatchWorker("vector-files", capacity: 4096, width: p.width) { batch in
+        let vectorWriter = BatchWorker("vector-files", count: 4, capacity: 4096, width: p.width) { batch in
             try writer.write(batch)
             return true
         }
-        let programWriter = BatchWorker("program-text", batches: (ProgramChunk(), ProgramChunk())) { chunk in
+        let programWriter = BatchWorker("program-text", batches: (0..<4).map { _ in ProgramChunk() }) { chunk in
             try progFile.writer.write { b in chunk.items.withUnsafeBufferPointer { TextFormat.append(lines: $0, to: &b) } }
             return true
         }
