@@ -11,17 +11,24 @@ public enum CosimStimulus: Sendable {
     case program(path: String)
     case recipe(Recipe, seed: UInt64, length: Int)
 
-    /// The program's items (a program file is read whole; a recipe is generated).
-    public func items(_ p: UnitParameters) throws -> [ProgramItem] {
+    /// The items as a stream: a program file is read, a recipe generated, as the run goes.
+    public func stream(_ p: UnitParameters) throws -> () throws -> ProgramItem? {
         switch self {
         case .program(let path):
             let source = try ProgramSource(path: path, options: ProgramOptions(width: p.width, contexts: p.contexts))
-            var items: [ProgramItem] = []
-            while let item = try source.next() { items.append(item) }
-            return items
+            return { try source.next() }
         case .recipe(let r, let seed, let length):
-            return Array(r.items(width: p.width, contexts: p.contexts, length: length, seed: seed))
+            var items = r.items(width: p.width, contexts: p.contexts, length: length, seed: seed)
+            return { items.next() }
         }
+    }
+
+    /// The first `limit` items at most, in memory (all of them by default).
+    public func items(_ p: UnitParameters, limit: Int = .max) throws -> [ProgramItem] {
+        let next = try stream(p)
+        var items: [ProgramItem] = []
+        while items.count < limit, let item = try next() { items.append(item) }
+        return items
     }
 
     /// The command-line words that select this stimulus.
@@ -60,6 +67,13 @@ public struct CosimSession {
             + (p.storage == .sram ? ["--read-latency", "\(p.readLatency)"] : [])
     }
 
+    /// Icarus co-simulation loads the whole stimulus into the simulator
+    /// (`$readmemh`) and runs some 30 k cycles/s: longer streams go to Verilator.
+    public var icarusItemLimit = 2_000_000
+    /// Divergences after more items than this get the model's waveform only:
+    /// no Icarus waveform and no shrinking of such a long prefix.
+    public var reportItemLimit = 1_000_000
+
     /// Runs one simulator over `items`.
     public func check(_ simulator: RTLSimulator, items: [ProgramItem], options: CosimOptions) throws -> CosimOutcome {
         switch simulator {
@@ -74,16 +88,33 @@ public struct CosimSession {
     /// outcomes, one per simulator.
     public func run(say: (String) -> Void) throws -> [CosimOutcome] {
         let p = options.parameters
-        let items = try stimulus.items(p)
         if case .recipe(let r, let seed, let length) = stimulus {
             say("seed \(seed) (recipe \(r.rawValue), \(length) items)")
         }
         say("design point \(p)")
         var outcomes: [CosimOutcome] = []
         for simulator in simulators {
-            let outcome = try check(simulator, items: items, options: options)
+            let outcome: CosimOutcome
+            switch simulator {
+            case .verilator:
+                // Streamed: bounded memory however long the program or recipe is.
+                outcome = try Cosimulation.lockstep(options, shim: try VerilatorShim.shared(p, rtl: options.rtlDirectory),
+                                                    next: try stimulus.stream(p))
+            case .icarus:
+                // Counted first, streaming, so that a long stream is refused before it fills memory.
+                let next = try stimulus.stream(p)
+                var count = 0
+                while try next() != nil {
+                    count += 1
+                    if count > icarusItemLimit {
+                        throw RTLError("Icarus co-simulation takes at most \(icarusItemLimit) items (it loads the whole "
+                                       + "stimulus and runs some 30 k cycles/s); use --simulator verilator, which streams")
+                    }
+                }
+                outcome = try Cosimulation.icarus(options, items: try stimulus.items(p))
+            }
             outcomes.append(outcome)
-            if !outcome.passed { try report(outcome, items: items, say: say) }
+            if !outcome.passed { try report(outcome, say: say) }
             say("\(simulator.rawValue): \(outcome.cycles) cycles, \(outcome.mismatches) mismatches")
         }
         say("\(outcomes.map(\.cycles).reduce(0, +)) cycles, \(outcomes.map(\.mismatches).reduce(0, +)) mismatches")
@@ -95,7 +126,7 @@ public struct CosimSession {
         path.hasPrefix(outputDirectory) ? shownDirectory + path.dropFirst(outputDirectory.count) : path
     }
 
-    func report(_ o: CosimOutcome, items: [ProgramItem], say: (String) -> Void) throws {
+    func report(_ o: CosimOutcome, say: (String) -> Void) throws {
         let p = options.parameters
         if let d = o.divergence { say("DIVERGENCE (\(o.simulator.rawValue) vs cycle model) at \(d)") }
         if let c = o.coreMismatch { say("MODEL vs SOFTWARE CORE at \(c)") }
@@ -108,17 +139,23 @@ public struct CosimSession {
             .joined(separator: " "))
 
         try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
-        let prefix = Array(items.prefix(o.itemsRun))
+        // The items up to the divergence, in memory only when short enough to replay in Icarus and shrink.
+        let long = o.itemsRun > reportItemLimit
+        let prefix = long ? [] : try stimulus.items(p, limit: o.itemsRun)
         if let d = o.divergence {
             let window = max(0, d.cycle - vcdHalfWindow)...(d.cycle + vcdHalfWindow)
             let modelVCD = "\(outputDirectory)/\(o.simulator.rawValue)-divergence-model.vcd"
             let file = try AtomicOutput(path: modelVCD)
             let sim = try CycleSimulator(p, observers: [VCDWriter(file.writer, window: window)]) { _ in }
-            try sim.execute(prefix)
+            let next = try stimulus.stream(p)
+            var fed = 0
+            while fed < o.itemsRun, let item = try next() { try sim.execute(item); fed += 1 }
             _ = try sim.finish()
             try file.commit()
             var written = [modelVCD]
-            if RTLSimulator.icarus.isInstalled {
+            if long {
+                say("no RTL waveform or shrinking: the divergence is \(o.itemsRun) items in (more than \(reportItemLimit))")
+            } else if RTLSimulator.icarus.isInstalled {
                 let rtlVCD = "\(outputDirectory)/\(o.simulator.rawValue)-divergence-rtl.vcd"
                 do {
                     _ = try RTLSimulator.icarus.run(p, items: prefix, vcd: rtlVCD, vcdWindow: window,
@@ -131,7 +168,7 @@ public struct CosimSession {
             say("waveforms of cycles \(window.lowerBound)...\(window.upperBound): "
                 + written.map { shown($0) }.joined(separator: ", "))
         }
-        guard shrink else { return }
+        guard shrink, !long else { return }
         var quiet = options
         quiet.maxMismatches = 1
         let small = try Shrinker.shrink(prefix) { candidate in

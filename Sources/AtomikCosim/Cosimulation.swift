@@ -54,13 +54,21 @@ public enum Cosimulation {
     /// stops the run at once.
     public static func lockstep(_ options: CosimOptions, shim: VerilatorShim,
                                 items: some Sequence<ProgramItem>) throws -> CosimOutcome {
+        var iterator = items.makeIterator()
+        return try lockstep(options, shim: shim, next: { iterator.next() })
+    }
+
+    /// Lockstep over a stream of items, read as the run goes (a program file,
+    /// a recipe): memory stays bounded however long the stream is.
+    public static func lockstep(_ options: CosimOptions, shim: VerilatorShim,
+                                next: () throws -> ProgramItem?) throws -> CosimOutcome {
         let p = options.parameters
         shim.lock.lock()
         defer { shim.lock.unlock() }
         // While the shim runs and compares one batch on the second core, the model fills the other.
         let comparator = LockstepComparator(options: options, shim: shim)
         let pipeline = BatchWorker("lockstep", capacity: options.batch, width: p.width) { comparator.compare($0) }
-        let core = try drive(p, items: items, recorder: pipeline.recorder(),
+        let core = try drive(p, next: next, recorder: pipeline.recorder(),
                              stop: { pipeline.stopped || Interrupt.requested })
         try pipeline.finish()
         var outcome = comparator.outcome
@@ -73,7 +81,8 @@ public enum Cosimulation {
     public static func icarus(_ options: CosimOptions, items: [ProgramItem]) throws -> CosimOutcome {
         let p = options.parameters
         var outcome = CosimOutcome(simulator: .icarus)
-        let core = try drive(p, items: items, recorder: nil, stop: { false })
+        var iterator = items.makeIterator()
+        let core = try drive(p, next: { iterator.next() }, recorder: nil, stop: { false })
         outcome.merge(core)
         let coreMismatches = outcome.mismatches
         let run = try RTLSimulator.icarus.run(p, items: items, rtl: options.rtlDirectory, timeout: .seconds(3600))
@@ -125,21 +134,17 @@ public enum Cosimulation {
         var itemsRun = 0
     }
 
-    /// Runs the model (with `observers`) and the software core over `items`,
-    /// comparing every READ/SWAP result, until `stop` says so.
-    static func drive(_ p: UnitParameters, items: some Sequence<ProgramItem>, recorder: CycleRecorder?,
+    /// Runs the model (recording into `recorder`) and the software core over
+    /// the items from `next`, comparing every READ/SWAP result, until `stop` says so.
+    static func drive(_ p: UnitParameters, next: () throws -> ProgramItem?, recorder: CycleRecorder?,
                       stop: () -> Bool) throws -> CoreComparison {
-        // Past this point nothing is generic over the item sequence (callers in
-        // other modules would get unspecialised code), and the core's word type
-        // is picked once: UInt64 up to 64 bits.
-        var iterator = items.makeIterator()
-        let next = { iterator.next() }
-        return p.width <= 64
+        // The core's word type is picked once: UInt64 up to 64 bits.
+        p.width <= 64
             ? try drive(UInt64.self, p, next: next, recorder: recorder, stop: stop)
             : try drive(Word.self, p, next: next, recorder: recorder, stop: stop)
     }
 
-    static func drive<W: ContextWord>(_: W.Type, _ p: UnitParameters, next: () -> ProgramItem?,
+    static func drive<W: ContextWord>(_: W.Type, _ p: UnitParameters, next: () throws -> ProgramItem?,
                                       recorder: CycleRecorder?, stop: () -> Bool) throws -> CoreComparison {
         let core = try AtomikTable<W>(contexts: p.contexts, width: p.width)
         var summary = RunSummary()
@@ -158,13 +163,23 @@ public enum Cosimulation {
                 }
             }
         }
-        while let item = next() {
-            if let r = try SoftwareEngine.execute(item, on: core, index: summary.operations, summary: &summary) {
-                coreResults.append(r)
+        // In chunks: the core runs a chunk first, so its results are there when
+        // the model's come; the model runs the chunk in one batch.
+        var chunk: [ProgramItem] = []
+        chunk.reserveCapacity(1024)
+        var more = true
+        while more {
+            chunk.removeAll(keepingCapacity: true)
+            while chunk.count < 1024, let item = try next() { chunk.append(item) }
+            more = chunk.count == 1024
+            for item in chunk {
+                if let r = try SoftwareEngine.execute(item, on: core, index: summary.operations, summary: &summary) {
+                    coreResults.append(r)
+                }
             }
-            try sim.execute(item)
-            found.itemsRun += 1
-            if found.itemsRun & 0xFFFF == 0 { RunProgress.update("cosim", operations: found.itemsRun) }
+            try sim.execute(chunk)
+            found.itemsRun += chunk.count
+            RunProgress.update("cosim", operations: found.itemsRun)
             if head > 4096 { coreResults.removeFirst(head); head = 0 }
             if stop() { break }
         }

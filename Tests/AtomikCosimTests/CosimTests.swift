@@ -141,4 +141,64 @@ func simulatorsInstalled() -> Bool {
         #expect((try session.check(.verilator, items: small, options: CosimOptions(parameters: options.parameters))).passed,
                 "the shrunk program passes on the real RTL")
     }
+
+    /// A program file is read as the co-simulation runs (bounded memory), so
+    /// an error late in the file stops the run with its file and line.
+    @Test func programFilesStreamAndReportLateErrors() throws {
+        try #require(simulatorsInstalled(), "iverilog and verilator are not installed")
+        let p = UnitParameters(width: 16, contexts: 8, storage: .sram, readLatency: 1)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-stream-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let items = Array(Recipe.uniform.items(width: 16, contexts: 8, length: 5000, seed: 4))
+        let good = items.map { TextFormat.format($0) + "\n" }.joined()
+        let path = dir.appendingPathComponent("p.atk").path
+        try good.write(toFile: path, atomically: true, encoding: .utf8)
+        let session = CosimSession(options: CosimOptions(parameters: p), stimulus: .program(path: path),
+                                   simulators: [.verilator], outputDirectory: dir.path)
+        let outcomes = try session.run { _ in }
+        #expect(outcomes.first?.passed == true)
+        let model = try CycleSimulator(p) { _ in }
+        try model.execute(items)
+        #expect(outcomes.first?.cycles == (try model.finish()).cycles)
+
+        try (good + "accum 3, 0x1\nbogus 1\n").write(toFile: path, atomically: true, encoding: .utf8)
+        #expect { _ = try session.run { _ in } } throws: { error in
+            "\(error)".contains("p.atk:5002") && "\(error)".contains("bogus")
+        }
+    }
+
+    /// Icarus loads the whole stimulus: a stream over its limit is refused
+    /// before anything runs, with the way out.
+    @Test func icarusRefusesStreamsOverItsLimit() throws {
+        var session = CosimSession(options: CosimOptions(parameters: UnitParameters(width: 8, contexts: 2, storage: .ff)),
+                                   stimulus: .recipe(.uniform, seed: 1, length: 101), simulators: [.icarus],
+                                   outputDirectory: "")
+        session.icarusItemLimit = 100
+        #expect { _ = try session.run { _ in } } throws: { "\($0)".contains("--simulator verilator") }
+    }
+
+    /// A divergence too far into a stream to replay in Icarus or shrink still
+    /// gets the report and the model's waveform, and says what it skipped.
+    @Test func longDivergencesGetTheModelWaveformOnly() throws {
+        try #require(simulatorsInstalled(), "iverilog and verilator are not installed")
+        let mutant = MutationCheck.mutants.first { $0.name == "sram: no forward from the last write" }!
+        let rtl = try MutationCheck.apply(mutant, rtl: repositoryRoot.appendingPathComponent("rtl"))
+        defer { try? FileManager.default.removeItem(at: rtl) }
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-long-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        var options = CosimOptions(parameters: UnitParameters(width: 16, contexts: 8, storage: .sram, readLatency: 1))
+        options.rtlDirectory = rtl.path
+        var session = CosimSession(options: options, stimulus: .recipe(.hazard, seed: 3, length: 3000),
+                                   simulators: [.verilator], outputDirectory: out.path)
+        session.reportItemLimit = 10
+        var lines: [String] = []
+        let outcomes = try session.run { lines.append($0) }
+        #expect(outcomes.first?.passed == false)
+        #expect(lines.contains { $0.hasPrefix("no RTL waveform or shrinking") })
+        #expect(!lines.contains { $0.hasPrefix("shrunk:") })
+        let vcd = try String(contentsOfFile: out.appendingPathComponent("verilator-divergence-model.vcd").path, encoding: .utf8)
+        #expect(vcd.contains("$enddefinitions"))
+    }
 }
+
