@@ -61,42 +61,64 @@ public struct TraceRecord: Hashable, Sendable {
         return String(decoding: b, as: UTF8.self)
     }
 
-    /// Parses a trace line; nil for a comment, an error for anything malformed.
+    /// The fields of a trace line, in order (writes, if any, follow them).
+    static let fieldNames = ["cycle", "rst_n", "op_valid", "op_code", "op_keep", "op_addr", "op_data",
+                             "op_ready", "done", "result_valid", "result_data"]
+
+    /// Parses a trace line; nil for a comment, an error naming the column and
+    /// what was expected there for anything malformed.
     public init?(line: Substring) throws(TraceError) {
         if line.hasPrefix("#") || line.isEmpty { return nil }
         let f = line.split(separator: " ")
-        guard f.count >= 12, let cycle = Int(f[0]) else { throw TraceError.malformed(String(line)) }
-        func hex(_ s: Substring) throws(TraceError) -> Word {
-            var l = SIMD8<UInt64>(repeating: 0)
-            for (k, c) in s.reversed().enumerated() {
-                guard let d = c.hexDigitValue, k < 128 else { throw TraceError.malformed(String(line)) }
-                l[k >> 4] |= UInt64(d) << UInt64((k & 15) * 4)
-            }
-            return Word(limbs: l)
+        func column(_ s: Substring) -> Int { line.distance(from: line.startIndex, to: s.startIndex) + 1 }
+        func fail(_ s: Substring, _ expected: String) -> TraceError {
+            TraceError(column: column(s), expected: expected, line: String(line))
         }
-        func bit(_ s: Substring) throws(TraceError) -> Bool {
-            guard s == "0" || s == "1" else { throw TraceError.malformed(String(line)) }
-            return s == "1"
+        guard f.count >= 12 else {
+            throw TraceError(column: line.count + 1, expected: "12 or more fields separated by spaces ("
+                             + Self.fieldNames.joined(separator: " ") + " writes), found \(f.count)", line: String(line))
+        }
+        func hex(_ k: Int) throws(TraceError) -> Word { try Self.hex(f[k], or: fail(f[k], "a hex number of at most 128 digits (\(Self.fieldNames[k]))")) }
+        func bit(_ k: Int) throws(TraceError) -> Bool {
+            guard f[k] == "0" || f[k] == "1" else { throw fail(f[k], "0 or 1 (\(Self.fieldNames[k]))") }
+            return f[k] == "1"
+        }
+        guard let cycle = Int(f[0]), cycle >= 0 else { throw fail(f[0], "a cycle number") }
+        guard f[3].count == 1, let c = f[3].first?.wholeNumberValue, let code = Opcode(rawValue: UInt8(c)) else {
+            throw fail(f[3], "an opcode 0..3 (op_code)")
         }
         self.cycle = cycle
-        guard let code = Opcode(rawValue: UInt8(try hex(f[3]).low64 & 3)) else { throw TraceError.malformed(String(line)) }
-        inputs = UnitInputs(rstN: try bit(f[1]), opValid: try bit(f[2]), opCode: code, opKeep: try bit(f[4]),
-                            opAddr: Int(try hex(f[5]).low64), opData: try hex(f[6]))
-        outputs = UnitOutputs(opReady: try bit(f[7]), done: try bit(f[8]), resultValid: try bit(f[9]),
-                              resultData: try hex(f[10]))
+        inputs = UnitInputs(rstN: try bit(1), opValid: try bit(2), opCode: code, opKeep: try bit(4),
+                            opAddr: Int(try hex(5).low64 & 0xFFFF_FFFF), opData: try hex(6))
+        outputs = UnitOutputs(opReady: try bit(7), done: try bit(8), resultValid: try bit(9), resultData: try hex(10))
         var w = BankWrite<Word>()
-        for token in f[11...] where token != "-" {
-            guard let open = token.firstIndex(of: "["), let close = token.firstIndex(of: "]"),
-                  token[token.index(after: close)...].hasPrefix("=") else { throw TraceError.malformed(String(line)) }
-            w.address = Int(try hex(token[token.index(after: open)..<close]).low64)
-            let value = try hex(token[token.index(close, offsetBy: 2)...])
-            switch token[..<open] {
-            case "ref": w.writesReference = true; w.reference = value
-            case "acc": w.writesAccumulator = true; w.accumulator = value
-            default: throw TraceError.malformed(String(line))
+        let writes = f[11...]
+        if writes.count != 1 || writes.first != "-" {
+            for token in writes {
+                let bad = fail(token, "'-', or bank writes 'ref[ADDR]=VALUE' and 'acc[ADDR]=VALUE' in hex")
+                guard let open = token.firstIndex(of: "["), let close = token[open...].firstIndex(of: "]"),
+                      token[token.index(after: close)...].hasPrefix("=") else { throw bad }
+                w.address = Int(try Self.hex(token[token.index(after: open)..<close], or: bad).low64 & 0xFFFF_FFFF)
+                let value = try Self.hex(token[token.index(close, offsetBy: 2)...], or: bad)
+                switch token[..<open] {
+                case "ref" where !w.writesReference: w.writesReference = true; w.reference = value
+                case "acc" where !w.writesAccumulator: w.writesAccumulator = true; w.accumulator = value
+                default: throw bad
+                }
             }
         }
         write = w
+    }
+
+    /// A hex number of 1 to 128 digits, or `error`.
+    static func hex(_ s: Substring, or error: TraceError) throws(TraceError) -> Word {
+        guard !s.isEmpty, s.count <= 128 else { throw error }
+        var l = SIMD8<UInt64>(repeating: 0)
+        for (k, c) in s.reversed().enumerated() {
+            guard let d = c.hexDigitValue, c.isASCII else { throw error }
+            l[k >> 4] |= UInt64(d) << UInt64((k & 15) * 4)
+        }
+        return Word(limbs: l)
     }
 
     /// The first signal in which `rtl` differs from this (the model's) record:
@@ -154,9 +176,15 @@ public struct TraceDifference: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-public enum TraceError: Error, CustomStringConvertible {
-    case malformed(String)
+/// A trace line that does not parse: where and what was expected there.
+public struct TraceError: Error, CustomStringConvertible {
+    /// 1-based column of the field in error.
+    public let column: Int
+    public let expected: String
+    public let line: String
+
     public var description: String {
-        switch self { case .malformed(let l): "malformed trace line: \(l)" }
+        "column \(column): expected \(expected) in trace line '\(line.prefix(160))'"
     }
 }
+

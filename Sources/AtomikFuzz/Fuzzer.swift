@@ -59,7 +59,12 @@ public enum Fuzzer {
             }
         case .trace:
             for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
-                do { _ = try TraceRecord(line: line) } catch { return "\(error)" }
+                do { _ = try TraceRecord(line: line) } catch {
+                    guard error.column >= 1, error.column <= line.count + 1 else {
+                        throw FuzzFinding("rejection without a place: \(error)")
+                    }
+                    return error.description
+                }
             }
             return nil
         case .deltaMessage:
