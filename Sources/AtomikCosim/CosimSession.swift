@@ -8,14 +8,15 @@ import Foundation
 
 /// Where a co-simulation's program comes from.
 public enum CosimStimulus: Sendable {
-    case program(path: String)
+    /// A program file; `strict` rejects values wider than the design's width.
+    case program(path: String, strict: Bool = false)
     case recipe(Recipe, seed: UInt64, length: Int)
 
     /// The items as a stream: a program file is read, a recipe generated, as the run goes.
     public func stream(_ p: UnitParameters) throws -> () throws -> ProgramItem? {
         switch self {
-        case .program(let path):
-            let source = try ProgramSource(path: path, options: ProgramOptions(width: p.width, contexts: p.contexts))
+        case .program(let path, let strict):
+            let source = try ProgramSource(path: path, options: ProgramOptions(width: p.width, contexts: p.contexts, strict: strict))
             return { try source.next() }
         case .recipe(let r, let seed, let length):
             var items = r.items(width: p.width, contexts: p.contexts, length: length, seed: seed)
@@ -34,7 +35,7 @@ public enum CosimStimulus: Sendable {
     /// The command-line words that select this stimulus.
     public var arguments: [String] {
         switch self {
-        case .program(let path): [path]
+        case .program(let path, let strict): [path] + (strict ? ["--strict"] : [])
         case .recipe(let r, let seed, let length): ["--recipe", r.rawValue, "--seed", "\(seed)", "--length", "\(length)"]
         }
     }

@@ -75,6 +75,9 @@ extension Atomik {
 
         func validate() throws {
             _ = try hardware.parameters(design)
+            if design.strict && program == nil {
+                throw ValidationError("--strict checks the values of a program file; a recipe makes its own (over-wide on purpose)")
+            }
             if regress != nil || mutate {
                 if program != nil || recipe != nil { throw ValidationError("--regress and --mutate take no program or --recipe") }
                 return
@@ -93,7 +96,7 @@ extension Atomik {
                     ?? UInt64(Date().timeIntervalSince1970 * 1000)
                 stimulus = .recipe(recipe, seed: chosen, length: length)
             } else {
-                stimulus = .program(path: program!)
+                stimulus = .program(path: program!, strict: design.strict)
             }
             var options = CosimOptions(parameters: try hardware.parameters(design))
             options.maxMismatches = maxMismatches

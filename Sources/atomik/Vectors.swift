@@ -46,6 +46,9 @@ extension Atomik {
         func validate() throws {
             _ = try hardware.parameters(design)
             if recipe == nil && !untilCoverage { throw ValidationError("give --recipe, --until-coverage or both") }
+            if design.strict {
+                throw ValidationError("--strict checks the values of a program file; vectors come from a recipe and directed stimulus")
+            }
             guard length >= 1 else { throw ValidationError("--length must be at least 1") }
         }
 

@@ -166,6 +166,15 @@ func simulatorsInstalled() -> Bool {
         #expect { _ = try session.run { _ in } } throws: { error in
             "\(error)".contains("p.atk:5002") && "\(error)".contains("bogus")
         }
+
+        // --strict: a value wider than the design is an error, not masked.
+        try "load 1, 0x1ffff\nread 1\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try session.run { _ in }.allSatisfy(\.passed))
+        let strict = CosimSession(options: CosimOptions(parameters: p), stimulus: .program(path: path, strict: true),
+                                  simulators: [.verilator], outputDirectory: dir.path)
+        #expect { _ = try strict.run { _ in } } throws: { error in
+            "\(error)".contains("p.atk:1") && "\(error)".contains("--strict")
+        }
     }
 
     /// Icarus loads the whole stimulus: a stream over its limit is refused
