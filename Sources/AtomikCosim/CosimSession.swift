@@ -68,9 +68,9 @@ public struct CosimSession {
             + (p.storage == .sram ? ["--read-latency", "\(p.readLatency)"] : [])
     }
 
-    /// Icarus co-simulation loads the whole stimulus into the simulator
-    /// (`$readmemh`) and runs some 30 k cycles/s: longer streams go to Verilator.
-    public var icarusItemLimit = 2_000_000
+    /// Icarus co-simulation goes through the testbench, which loads the whole
+    /// stimulus (`$readmemh`), and runs some 30 k cycles/s: longer streams go to Verilator.
+    public var icarusItemLimit = RTLSimulator.maxItems
     /// Divergences after more items than this get the model's waveform only:
     /// no Icarus waveform and no shrinking of such a long prefix.
     public var reportItemLimit = 1_000_000
@@ -118,7 +118,8 @@ public struct CosimSession {
             if !outcome.passed { try report(outcome, say: say) }
             say("\(simulator.rawValue): \(outcome.cycles) cycles, \(outcome.mismatches) mismatches")
         }
-        say("\(outcomes.map(\.cycles).reduce(0, +)) cycles, \(outcomes.map(\.mismatches).reduce(0, +)) mismatches")
+        say("\(outcomes.map(\.cycles).reduce(0, +)) cycles, \(outcomes.map(\.mismatches).reduce(0, +)) mismatches, "
+            + "peak RSS \(RunProgress.peakResidentMiB()) MiB")
         return outcomes
     }
 

@@ -42,6 +42,11 @@ public struct RTLRun {
 }
 
 extension RTLSimulator {
+    /// The most items a testbench run takes: the testbench loads the whole
+    /// stimulus and expected outputs (`$readmemh`), and a run keeps both traces.
+    /// Longer streams go through `atomik cosim` (Verilator in lockstep, streaming).
+    public static let maxItems = 2_000_000
+
     /// Runs `items` on the RTL at design point `p`: the cycle model turns the
     /// program into per-cycle stimulus and expected outputs, the testbench
     /// replays the stimulus on the RTL, checks the outputs and writes its trace,

@@ -100,7 +100,14 @@ extension Atomik {
             case .icarus, .verilator:
                 let simulator = RTLSimulator(rawValue: engine.rawValue)!
                 var items: [ProgramItem] = []
-                while let item = try source.next() { items.append(item) }
+                while let item = try source.next() {
+                    items.append(item)
+                    if items.count > RTLSimulator.maxItems {
+                        throw RTLError("--engine \(engine.rawValue) runs at most \(RTLSimulator.maxItems) items (the testbench loads "
+                                       + "the whole stimulus); for longer programs use the cycle engine, or 'atomik cosim' "
+                                       + "(Verilator in lockstep, streaming) to check them against the RTL")
+                    }
+                }
                 let rtl = try simulator.run(try hardware.parameters(design), items: items)
                 let out = ByteWriter.standardOutput
                 for r in rtl.results { try out.write { ResultFormat.append(r, width: design.width, to: &$0) } }
