@@ -74,7 +74,7 @@ final class CycleEngine<Unit: CycleUnit> {
         resultOwners = .allocate(capacity: Self.resultBatch + Self.maxInFlight)
         resultOwners.initialize(repeating: ResultOwner(index: 0, address: 0, opcode: .read),
                                 count: Self.resultBatch + Self.maxInFlight)
-        try executeIdleOrReset(.reset(1))   // the power-up reset
+        try withUnsafePointer(to: ProgramItem.reset(1)) { try executeIdleOrReset($0) }   // the power-up reset
     }
 
     deinit {
@@ -105,7 +105,7 @@ final class CycleEngine<Unit: CycleUnit> {
         for k in items.indices {
             guard case .op(let inst) = items[k] else {
                 state = s
-                try executeIdleOrReset(items[k])
+                try executeIdleOrReset(items.baseAddress! + k)
                 s = state
                 continue
             }
@@ -123,9 +123,9 @@ final class CycleEngine<Unit: CycleUnit> {
     /// Idle cycles, or a reset after the pipeline has drained, on the stored
     /// state: out of line, so the operation loop above stays small.
     @inline(never)
-    func executeIdleOrReset(_ item: ProgramItem) throws {
+    func executeIdleOrReset(_ item: UnsafePointer<ProgramItem>) throws {
         let inputs: UnitInputs<Unit.W>, cycles: Int
-        switch item {
+        switch item.pointee {
         case .op: preconditionFailure("operations run in execute(_:hooks:)")
         case .idle(let n): inputs = .idle; cycles = n
         case .reset(let n): try drain(); inputs = .reset; cycles = n
