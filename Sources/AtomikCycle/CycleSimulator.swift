@@ -131,19 +131,37 @@ public final class CycleSimulator {
         let sim = try CycleSimulator(parameters, observers: observers) { r in
             try output.write { ResultFormat.append(r, width: width, to: &$0) }
         }
-        var polled = 0
-        while let item = try source.next() {
-            try sim.execute(item)
-            polled &+= 1
-            if polled & 0xFFFF == 0 { RunProgress.update("run (cycle model)", operations: polled) }
-            if polled & 0xFFFF == 0 && Interrupt.requested {
-                let stats = try sim.finish()
-                try output.flush()
-                for o in observers { try (o as? CycleTraceWriter)?.markPartial(cycles: stats.cycles) }
-                throw Interrupted("interrupted after \(stats.operations) operations and \(stats.cycles) cycles; "
-                                  + "the results so far are on standard output and the trace ends with a '# partial' line")
-            }
+        // Items run in chunks (the model is fastest a batch at a time).
+        var chunk: [ProgramItem] = []
+        chunk.reserveCapacity(4096)
+        var done = 0
+        func runChunk() throws {
+            try sim.execute(chunk)
+            done += chunk.count
+            chunk.removeAll(keepingCapacity: true)
         }
+        do {
+            while let item = try source.next() {
+                chunk.append(item)
+                guard chunk.count == 4096 else { continue }
+                try runChunk()
+                RunProgress.update("run (cycle model)", operations: done)
+                if Interrupt.requested {
+                    let stats = try sim.finish()
+                    try output.flush()
+                    for o in observers { try (o as? CycleTraceWriter)?.markPartial(cycles: stats.cycles) }
+                    throw Interrupted("interrupted after \(stats.operations) operations and \(stats.cycles) cycles; "
+                                      + "the results so far are on standard output and the trace ends with a '# partial' line")
+                }
+            }
+        } catch let error as ProgramError {
+            // The items before the bad one still run and their results come out, as with the software engine.
+            try runChunk()
+            _ = try sim.finish()
+            try output.flush()
+            throw error
+        }
+        try runChunk()
         let stats = try sim.finish()
         RunProgress.finish()
         if final {

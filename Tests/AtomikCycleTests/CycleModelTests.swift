@@ -81,6 +81,27 @@ let designPoints: [UnitParameters] = {
     }
 }
 
+@Suite struct RunningAProgram {
+    /// A program with an error after many items: the results of every item
+    /// before it come out (as the software engine's do), then the error.
+    @Test(arguments: [UnitParameters(width: 16, contexts: 4, storage: .ff),
+                      UnitParameters(width: 16, contexts: 4, storage: .sram, readLatency: 2)])
+    func resultsBeforeAnErrorAreKept(_ p: UnitParameters) throws {
+        let items = Array(RandomProgram(width: 16, contexts: 4, count: 5000, seed: 8))
+        let text = items.map { TextFormat.format($0) + "\n" }.joined() + "bogus 1\n"
+        let source = try ProgramSource(reader: ByteReader(bytes: Array(text.utf8), name: "p.atk"),
+                                       options: ProgramOptions(width: 16, contexts: 4))
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-run-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        #expect { _ = try CycleSimulator.run(p, source: source, output: try ByteWriter(path: out), final: false) } throws: {
+            "\($0)".contains("p.atk:5001")
+        }
+        let golden = try runSoftware(width: 16, contexts: 4, items).results
+        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == golden.count)
+    }
+}
+
 @Suite struct SRAMTiming {
     /// One operation per cycle; the only stalls are the clear sweep after reset.
     @Test(arguments: [1, 2])

@@ -52,6 +52,13 @@ func vectorLines(_ path: String) throws -> [Substring] {
         let c = try #require(report.coverage)
         #expect(c.hit == c.reachable && report.missedBins.isEmpty)
         #expect(try vectorLines("\(job.directory)/stimulus.hex").count == report.cycles)
+        // The program file has the idle cycles the pipeline drained between
+        // bursts, so a replay runs cycle for cycle.
+        let source = try ProgramSource(path: "\(job.directory)/program.atk",
+                                       options: ProgramOptions(width: p.width, contexts: p.contexts))
+        let replay = try CycleSimulator.run(p, source: source, output: try ByteWriter(path: "\(job.directory)/replay.out"),
+                                            final: false)
+        #expect(replay.cycles == report.cycles)
     }
 
     /// A narrow recipe says which bins it misses.
