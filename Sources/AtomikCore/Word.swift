@@ -82,6 +82,7 @@ public struct Word: Hashable, Sendable {
     /// `limb(0)`, `limb(1)`, ... (most significant digit first) at `p`.
     @inlinable @inline(__always)
     public static func writeHex(digits: Int, into p: UnsafeMutablePointer<UInt8>, limb: (Int) -> UInt64) {
+        precondition(digits >= 1)
         var q = UnsafeMutableRawPointer(p)
         var k = (digits - 1) >> 4
         // The most significant limb's low `top` digits (1...16), moved to the
@@ -119,13 +120,6 @@ public struct Word: Hashable, Sendable {
         return (x &+ 0x3030_3030_3030_3030 &+ letters &* 39).byteSwapped
     }
 
-    /// The lower-case hex digit of a nibble, without a branch (random digits
-    /// would mispredict one on every other digit).
-    @inline(__always)
-    public static func hexDigit(_ nibble: UInt8) -> UInt8 {
-        // 9 - nibble is negative for a..f: its sign, spread, selects the 39 from '9'+1 to 'a'.
-        0x30 &+ nibble &+ (UInt8(truncatingIfNeeded: (9 &- Int(nibble)) >> 8) & 39)
-    }
 
     /// The number of hex digits of a `width`-bit value.
     @inlinable public static func hexDigits(width: Int) -> Int { max((width + 3) / 4, 1) }

@@ -75,7 +75,7 @@ public struct CosimSession {
     /// no Icarus waveform and no shrinking of such a long prefix.
     public var reportItemLimit = 1_000_000
 
-    /// Runs one simulator over `items`.
+    /// Runs one simulator over `items` in memory (the shrinker's candidates, regression entries).
     public func check(_ simulator: RTLSimulator, items: [ProgramItem], options: CosimOptions) throws -> CosimOutcome {
         switch simulator {
         case .verilator:
@@ -149,9 +149,17 @@ public struct CosimSession {
             let modelVCD = "\(outputDirectory)/\(o.simulator.rawValue)-divergence-model.vcd"
             let file = try AtomicOutput(path: modelVCD)
             let sim = try CycleSimulator(p, observers: [VCDWriter(file.writer, window: window)]) { _ in }
-            let next = try stimulus.stream(p)
-            var fed = 0
-            while fed < o.itemsRun, let item = try next() { try sim.execute(item); fed += 1 }
+            if long {
+                let next = try stimulus.stream(p)
+                var fed = 0, chunk: [ProgramItem] = []
+                while fed < o.itemsRun, let item = try next() {
+                    chunk.append(item); fed += 1
+                    if chunk.count == 4096 { try sim.execute(chunk); chunk.removeAll(keepingCapacity: true) }
+                }
+                try sim.execute(chunk)
+            } else {
+                try sim.execute(prefix)
+            }
             _ = try sim.finish()
             try file.commit()
             var written = [modelVCD]

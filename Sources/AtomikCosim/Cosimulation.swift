@@ -68,8 +68,13 @@ public enum Cosimulation {
         // While the shim runs and compares one batch on the second core, the model fills the other.
         let comparator = LockstepComparator(options: options, shim: shim)
         let pipeline = BatchWorker("lockstep", capacity: options.batch, width: p.width) { comparator.compare($0) }
-        let core = try drive(p, next: next, recorder: pipeline.recorder(),
-                             stop: { pipeline.stopped || Interrupt.requested })
+        let core: CoreComparison
+        do {
+            core = try drive(p, next: next, recorder: pipeline.recorder(), stop: { pipeline.stopped || Interrupt.requested })
+        } catch {
+            try? pipeline.finish()   // the shim may be stepping a batch: wait before the lock is let go
+            throw error
+        }
         try pipeline.finish()
         var outcome = comparator.outcome
         outcome.merge(core)

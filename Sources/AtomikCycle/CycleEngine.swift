@@ -41,6 +41,9 @@ final class CycleEngine<Unit: CycleUnit> {
     }
 
     private var state: LoopState
+    /// The first error thrown: the engine refuses to go on after one, since
+    /// the banks, buffers and delivered results may have moved past `state`.
+    private var failure: (any Error)?
     /// Results come out in the order their operations went in, so the k-th
     /// value pairs with the k-th owner. The loop stores every cycle's
     /// `result_data_o` and counts it when valid, with no branch, and delivers
@@ -89,11 +92,24 @@ final class CycleEngine<Unit: CycleUnit> {
     /// go through the stored state out of line. So the local state is never
     /// passed by address, and as much of it as fits stays in machine registers.
     func execute(_ items: UnsafeBufferPointer<ProgramItem>) throws {
-        switch (observed, recorder != nil) {
-        case (false, false): try execute(items, hooks: NoHooks.self)
-        case (false, true): try execute(items, hooks: RecorderOnly.self)
-        case (true, _): try execute(items, hooks: WithHooks.self)
+        try checkingFailure {
+            switch (observed, recorder != nil) {
+            case (false, false): try execute(items, hooks: NoHooks.self)
+            case (false, true): try execute(items, hooks: RecorderOnly.self)
+            case (true, _): try execute(items, hooks: WithHooks.self)
+            }
         }
+    }
+
+    /// Idle cycles until every accepted operation has finished and its result
+    /// is out; then every collected result is delivered.
+    func drain() throws {
+        try checkingFailure { try drainPipeline() }
+    }
+
+    private func checkingFailure(_ body: () throws -> Void) throws {
+        if let failure { throw failure }
+        do { try body() } catch { failure = error; throw error }
     }
 
     /// The cycle loop, compiled with the observer and recorder calls, with the
@@ -128,21 +144,24 @@ final class CycleEngine<Unit: CycleUnit> {
         switch item.pointee {
         case .op: preconditionFailure("operations run in execute(_:hooks:)")
         case .idle(let n): inputs = .idle; cycles = n
-        case .reset(let n): try drain(); inputs = .reset; cycles = n
+        case .reset(let n): try drainPipeline(); inputs = .reset; cycles = n
         }
         var s = state
         defer { state = s }
         for _ in 0..<cycles { try tick(inputs, &s, hooks: WithHooks.self) }
     }
 
-    /// Idle cycles until every accepted operation has finished and its result
-    /// is out; then every collected result is delivered.
     @inline(never)
-    func drain() throws {
+    private func drainPipeline() throws {
         var s = state
         defer { state = s }
-        while s.unit.busy || s.owners > s.values { try tick(.idle, &s, hooks: WithHooks.self) }
-        s.owners = try deliverResults(values: s.values, owners: s.owners)
+        var idleAndDone = 0   // cycles with the pipeline empty and results still owed
+        while s.unit.busy || s.owners > s.values {
+            try tick(.idle, &s, hooks: WithHooks.self)
+            idleAndDone = s.unit.busy ? 0 : idleAndDone + 1
+            if idleAndDone > Self.maxInFlight { throw CycleError.missingResult(cycle: s.stats.cycles) }
+        }
+        s.owners = try deliverResults(values: s.values, owners: s.owners, cycle: s.stats.cycles)
         s.stats.results &+= s.values
         s.values = 0
         try recorder?.flush()
@@ -158,7 +177,7 @@ final class CycleEngine<Unit: CycleUnit> {
         resultValues[s.values] = out.resultData
         s.values &+= Int(unsafeBitCast(out.resultValid, to: UInt8.self))
         if s.values == Self.resultBatch {
-            s.owners = try deliverResults(values: s.values, owners: s.owners)
+            s.owners = try deliverResults(values: s.values, owners: s.owners, cycle: s.stats.cycles)
             s.stats.results &+= s.values
             s.values = 0
         }
@@ -185,8 +204,8 @@ final class CycleEngine<Unit: CycleUnit> {
     /// Hands the first `values` results with their owners to `onResult`, moves
     /// the owners still waiting to the front, and returns how many there are.
     @inline(never)
-    func deliverResults(values: Int, owners: Int) throws -> Int {
-        if values > owners { throw CycleError.unexpectedResult(cycle: state.stats.cycles) }
+    func deliverResults(values: Int, owners: Int, cycle: Int) throws -> Int {
+        if values > owners { throw CycleError.unexpectedResult(cycle: cycle) }
         for k in 0..<values {
             let o = resultOwners[k]
             try onResult(OperationResult(index: o.index, opcode: o.opcode, address: o.address, value: resultValues[k].word))
@@ -212,7 +231,7 @@ public enum CycleError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unexpectedResult(let c): "by cycle \(c): result_valid_o with no READ or SWAP outstanding (model bug)"
-        case .missingResult(let c): "cycle \(c): more than \(8) READ/SWAPs without a result_valid_o (model bug)"
+        case .missingResult(let c): "cycle \(c): READ/SWAPs left without a result_valid_o (model bug)"
         }
     }
 }

@@ -4,8 +4,8 @@ import AtomikProgram
 
 /// The cycle-level engine for one design point. It picks the unit's concrete
 /// type once (storage and read latency x word type: `UInt64` up to 64 bits,
-/// `Word` above), so
-/// each engine's cycle loop is compiled for its own type with no dynamic dispatch.
+/// `Word` above), so each engine's cycle loop is compiled for its own type
+/// with no dynamic dispatch.
 public final class CycleSimulator {
     enum Engine {
         case ffNarrow(CycleEngine<FlipFlopUnit<UInt64>>)
@@ -134,10 +134,8 @@ public final class CycleSimulator {
         // Items run in chunks (the model is fastest a batch at a time).
         var chunk: [ProgramItem] = []
         chunk.reserveCapacity(4096)
-        var done = 0
         func runChunk() throws {
             try sim.execute(chunk)
-            done += chunk.count
             chunk.removeAll(keepingCapacity: true)
         }
         do {
@@ -145,7 +143,7 @@ public final class CycleSimulator {
                 chunk.append(item)
                 guard chunk.count == 4096 else { continue }
                 try runChunk()
-                RunProgress.update("run (cycle model)", operations: done)
+                RunProgress.update("run (cycle model)", operations: sim.stats.operations)
                 if Interrupt.requested {
                     let stats = try sim.finish()
                     try output.flush()

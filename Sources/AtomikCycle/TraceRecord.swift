@@ -84,7 +84,8 @@ public struct TraceRecord: Hashable, Sendable {
             return f[k] == "1"
         }
         guard let cycle = Int(f[0]), cycle >= 0 else { throw fail(f[0], "a cycle number") }
-        guard f[3].count == 1, let c = f[3].first?.wholeNumberValue, let code = Opcode(rawValue: UInt8(c)) else {
+        guard f[3].utf8.count == 1, let c = f[3].utf8.first, (0x30...0x33).contains(c),
+              let code = Opcode(rawValue: c - 0x30) else {
             throw fail(f[3], "an opcode 0..3 (op_code)")
         }
         self.cycle = cycle

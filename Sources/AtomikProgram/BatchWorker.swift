@@ -42,6 +42,7 @@ public final class BatchWorker<Batch: AnyObject>: @unchecked Sendable {
     /// Hands a full batch to the worker; returns the batch to fill next (one
     /// the worker is done with). Rethrows what consuming a batch threw.
     public func handOver(_ full: Batch) throws -> Batch {
+        precondition(full === batches[filling], "hand over the batch handOver returned last")
         slots.wait()
         let found = outcome.withLock { $0 }
         if let failure = found.failure { slots.signal(); throw failure }
@@ -51,8 +52,12 @@ public final class BatchWorker<Batch: AnyObject>: @unchecked Sendable {
         nonisolated(unsafe) let batch = full
         worker.async {
             do {
-                let go = try self.consume(batch)
-                self.outcome.withLock { $0.stopped = $0.stopped || !go }
+                // Batches queued behind one that stopped or failed are dropped.
+                let found = self.outcome.withLock { $0 }
+                if !found.stopped && found.failure == nil {
+                    let go = try self.consume(batch)
+                    self.outcome.withLock { $0.stopped = $0.stopped || !go }
+                }
             } catch {
                 self.outcome.withLock { $0.failure = $0.failure ?? error }
             }

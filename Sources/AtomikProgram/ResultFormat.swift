@@ -50,6 +50,7 @@ public enum ResultFormat {
 
     /// Writes a non-negative integer's decimal digits at `p`; returns how many.
     @inline(__always) public static func writeDecimal(_ value: Int, at p: UnsafeMutablePointer<UInt8>) -> Int {
+        precondition(value >= 0)
         var count = 1, rest = value / 10
         while rest > 0 { count += 1; rest /= 10 }
         var v = value

@@ -102,6 +102,22 @@ let designPoints: [UnitParameters] = {
     }
 }
 
+/// After an error (here from the results' consumer), the engine refuses to
+/// go on rather than run from a state that has moved on.
+@Test func theEngineStopsAtItsFirstError() throws {
+    struct Full: Error {}
+    var delivered = 0
+    let sim = try CycleSimulator(UnitParameters(width: 8, contexts: 4, storage: .sram)) { _ in
+        delivered += 1
+        if delivered == 300 { throw Full() }
+    }
+    let items = Array(repeating: ProgramItem.op(.read(1)), count: 1000)
+    #expect(throws: Full.self) { try sim.execute(items) }
+    #expect(throws: Full.self) { try sim.execute([.op(.read(2))]) }
+    #expect(throws: Full.self) { _ = try sim.finish() }
+    #expect(delivered == 300)
+}
+
 @Suite struct SRAMTiming {
     /// One operation per cycle; the only stalls are the clear sweep after reset.
     @Test(arguments: [1, 2])
