@@ -22,25 +22,41 @@ import AtomikISA
 /// sweep writes zero to every context, one per cycle, with `op_ready_o` low:
 /// CONTEXTS stall cycles after each reset.
 public struct SRAMUnit<W: ContextWord, Latency: ReadLatency>: CycleUnit {
-    /// One pipeline stage's operation. The RTL's `*_valid_q`, `*_code_q` and
-    /// `*_keep_q` are kept as one number, the decoder's row for them, so the
-    /// execute stage has its row at once.
+    /// One pipeline stage's operation. The RTL's `*_valid_q`, `*_code_q`,
+    /// `*_keep_q` and `*_addr_q` are packed in one number, `addr << 4 | row`,
+    /// where `row` is the decoder's row for the first three: the execute stage
+    /// has its row at once, and the cycle loop carries fewer values.
     struct Stage {
-        var control = 0
-        var addr = 0
+        var tag = 0
         var data: W = .zero
 
-        var valid: Bool { control & 8 != 0 }
-        var code: Opcode { Opcode(rawValue: UInt8(truncatingIfNeeded: control >> 1) & 3)! }
-        var keep: Bool { control & 1 != 0 }
+        init() {}
+        init(control: Int, addr: Int, data: W) { tag = addr << 4 | control; self.data = data }
+
+        var control: Int { tag & 15 }
+        var addr: Int { tag >> 4 }
+        var valid: Bool { tag & 8 != 0 }
+        var code: Opcode { Opcode(rawValue: UInt8(truncatingIfNeeded: tag >> 1) & 3)! }
+        var keep: Bool { tag & 1 != 0 }
     }
 
-    /// One forwarding register: a context's reference and accumulator as written.
+    /// One forwarding register: a context's reference and accumulator as
+    /// written. `fw*_valid_q` and `fw*_addr_q` are packed as `addr << 1 | valid`,
+    /// so a hit is one compare with `key(ex.addr)`.
     struct Forward {
-        var valid = false
-        var addr = 0
+        var tag = 0
         var ref: W = .zero
         var acc: W = .zero
+
+        init() {}
+        init(valid: Bool, addr: Int, ref: W, acc: W) {
+            tag = addr << 1 | (valid ? 1 : 0); self.ref = ref; self.acc = acc
+        }
+
+        var valid: Bool { tag & 1 != 0 }
+        var addr: Int { tag >> 1 }
+        /// The tag of a valid write to `addr`.
+        static func key(_ addr: Int) -> Int { addr << 1 | 1 }
     }
 
     public let parameters: UnitParameters
@@ -98,20 +114,21 @@ public struct SRAMUnit<W: ContextWord, Latency: ReadLatency>: CycleUnit {
         // Execute stage: memory data, overridden by the newest matching write.
         var r = latency == 1 ? ref_rdata_q : ref_rdata2_q
         var a = latency == 1 ? acc_rdata_q : acc_rdata2_q
-        // Address first: it rarely matches on a random stream, so the branch
-        // predicts well (`valid` changes with every operation).
-        if latency == 2 && fw2.addr == ex.addr && fw2.valid { r = fw2.ref; a = fw2.acc }
-        if fw1.addr == ex.addr && fw1.valid { r = fw1.ref; a = fw1.acc }
+        // One compare each, which rarely matches on a random stream (a branch on
+        // `valid` alone would change with every operation).
+        let exAddr = ex.addr, hit = Forward.key(exAddr)
+        if latency == 2 && fw2.tag == hit { r = fw2.ref; a = fw2.acc }
+        if fw1.tag == hit { r = fw1.ref; a = fw1.acc }
 
         let row = decoder[ex.control]
         let (newRef, newAcc, state) = Decoder.execute(row, data: ex.data, ref: r, acc: a)
         let nextResultValid = row.producesResult
         let nextResultData = Decoder.result(row, value: state, held: result_data_q)
-        let nextFw1 = Forward(valid: row.writesAccumulator, addr: ex.addr, ref: newRef, acc: newAcc)
+        let nextFw1 = Forward(valid: row.writesAccumulator, addr: exAddr, ref: newRef, acc: newAcc)
 
         // The memories' write port: one write per edge, an enable per bank,
         // applied as masks (the enables change with every operation).
-        var write = BankWrite(address: ex.addr, writesReference: row.writesReference, reference: newRef,
+        var write = BankWrite(address: exAddr, writesReference: row.writesReference, reference: newRef,
                               writesAccumulator: row.writesAccumulator, accumulator: newAcc)
         var refEnable = W(everyLimb: row.refWrite), accEnable = W(everyLimb: row.accWrite)
         if clr_busy_q {
