@@ -179,7 +179,8 @@ public final class AtomicOutput {
     public let path: String
     private let temporaryPath: String
     public let writer: ByteWriter
-    private var committed = false
+    /// Renamed into place, or removed.
+    private var settled = false
 
     public init(path: String) throws {
         self.path = path
@@ -193,10 +194,16 @@ public final class AtomicOutput {
         guard rename(temporaryPath, path) == 0 else {
             throw ProgramError("cannot rename '\(temporaryPath)' to '\(path)': \(String(cString: strerror(errno)))")
         }
-        committed = true
+        settled = true
     }
 
-    deinit {
-        if !committed { unlink(temporaryPath) }
+    /// Removes the unfinished file now, rather than when this is released
+    /// (which a worker thread holding it may do after the process has exited).
+    public func discard() {
+        guard !settled else { return }
+        unlink(temporaryPath)
+        settled = true
     }
+
+    deinit { discard() }
 }

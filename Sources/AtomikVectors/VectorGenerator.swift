@@ -77,6 +77,16 @@ public enum VectorGenerator {
             try progFile.writer.write { b in chunk.items.withUnsafeBufferPointer { TextFormat.append(lines: $0, to: &b) } }
             return true
         }
+        // On an error or an interruption: let the workers finish their batches,
+        // then remove the unfinished files at once.
+        var completed = false
+        defer {
+            if !completed {
+                try? vectorWriter.finish()
+                try? programWriter.finish()
+                stimFile.discard(); expFile?.discard(); progFile.discard()
+            }
+        }
         let collector = (job.coverage || job.untilCoverage) ? CoverageCollector(p) : nil
         let sim = try CycleSimulator(p, observers: collector.map { [$0] } ?? [], recorder: vectorWriter.recorder()) { _ in }
         var report = VectorReport()
@@ -138,6 +148,7 @@ public enum VectorGenerator {
         try expFile?.commit()
         try progFile.commit()
         try manFile.commit()
+        completed = true
         report.files = [stimulusFile] + (job.expected ? [expectedFile] : []) + [programFile, manifestFile]
         return report
     }

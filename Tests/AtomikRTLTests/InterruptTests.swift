@@ -31,4 +31,25 @@ import Testing
         #expect(text.hasSuffix("\n") && text.split(separator: "\n").last!.hasPrefix("# partial: interrupted after"))
         #expect(!FileManager.default.fileExists(atPath: trace.path + ".partial"))
     }
+
+    /// Ctrl-C during `vectors` (model on the main thread, files written by
+    /// worker threads) leaves no vector file at all, not even a partial one.
+    @Test func ctrlCLeavesNoVectorFiles() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-int-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try atomikExecutable())
+        p.arguments = ["vectors", "--recipe", "uniform", "--length", "100000000", "--width", "64", "--out", dir.path]
+        let errors = Pipe()
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = errors
+        try p.run()
+        Thread.sleep(forTimeInterval: 1.5)
+        kill(p.processIdentifier, SIGINT)
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 130)
+        #expect(String(decoding: err, as: UTF8.self).contains("no vector files were written"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
 }
