@@ -93,6 +93,19 @@ public struct CosimSession {
             say("seed \(seed) (recipe \(r.rawValue), \(length) items)")
         }
         say("design point \(p)")
+        if simulators.contains(.icarus) {
+            // Counted first, streaming, so that a stream too long for Icarus is
+            // refused before it fills memory, and before any simulator runs.
+            let next = try stimulus.stream(p)
+            var count = 0
+            while try next() != nil {
+                count += 1
+                if count > icarusItemLimit {
+                    throw RTLError("Icarus co-simulation takes at most \(icarusItemLimit) items (it loads the whole "
+                                   + "stimulus and runs some 30 k cycles/s); use --simulator verilator, which streams")
+                }
+            }
+        }
         var outcomes: [CosimOutcome] = []
         for simulator in simulators {
             let outcome: CosimOutcome
@@ -102,16 +115,6 @@ public struct CosimSession {
                 outcome = try Cosimulation.lockstep(options, shim: try VerilatorShim.shared(p, rtl: options.rtlDirectory),
                                                     next: try stimulus.stream(p))
             case .icarus:
-                // Counted first, streaming, so that a long stream is refused before it fills memory.
-                let next = try stimulus.stream(p)
-                var count = 0
-                while try next() != nil {
-                    count += 1
-                    if count > icarusItemLimit {
-                        throw RTLError("Icarus co-simulation takes at most \(icarusItemLimit) items (it loads the whole "
-                                       + "stimulus and runs some 30 k cycles/s); use --simulator verilator, which streams")
-                    }
-                }
                 outcome = try Cosimulation.icarus(options, items: try stimulus.items(p))
             }
             outcomes.append(outcome)
