@@ -1,8 +1,9 @@
 import AtomikCore
 
-/// Something that watches a cycle-level run one cycle at a time: the trace,
-/// VCD and vector writers, and co-simulation's recorder. A run without
-/// observers pays one empty-array check per cycle.
+/// Something that watches a cycle-level run one cycle at a time, with the
+/// unit's registers: the trace and VCD writers. (Vector files, coverage and
+/// co-simulation take whole batches of recorded cycles from a `CycleRecorder`
+/// instead.) A run without observers has their calls compiled out.
 public protocol CycleObserver: AnyObject {
     /// Before the first cycle.
     func start(_ parameters: UnitParameters) throws

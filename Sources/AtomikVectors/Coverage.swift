@@ -35,6 +35,17 @@ public enum Coverage {
         case doneDrops = "done drops after an idle cycle"
         case stalledBySweep = "operation stalled by the clear sweep"
         case acceptedAtSweepEnd = "operation accepted as the sweep ends"
+
+        /// The event's bit in a set of events kept as a number.
+        var bit: UInt8 {
+            switch self {
+            case .resultHeld: 1
+            case .backToBackResults: 2
+            case .doneDrops: 4
+            case .stalledBySweep: 8
+            case .acceptedAtSweepEnd: 16
+            }
+        }
     }
 
     /// One operation bin.
@@ -48,6 +59,23 @@ public enum Coverage {
         public var description: String {
             "\(kind.rawValue) ctx=\(context.rawValue) dist=\(distance.rawValue) data=\(data.rawValue)"
                 + (afterReset ? " after-reset" : "")
+        }
+
+        // The cases in order, made once (`allCases` makes a new array each time).
+        static let kinds = Kind.allCases, contexts = ContextClass.allCases
+        static let distances = Distance.allCases, dataClasses = DataClass.allCases
+
+        /// Every bin, reachable or not, in `index` order.
+        static let all: [Bin] = kinds.flatMap { k in contexts.flatMap { c in distances.flatMap { d in
+            dataClasses.flatMap { x in [false, true].map { Bin(kind: k, context: c, distance: d, data: x, afterReset: $0) } } } } }
+        static var count: Int { all.count }
+
+        /// A dense number for the bin, for tables of bins.
+        var index: Int {
+            let k = Self.kinds.firstIndex(of: kind)!, c = Self.contexts.firstIndex(of: context)!
+            let d = Self.distances.firstIndex(of: distance)!, x = Self.dataClasses.firstIndex(of: data)!
+            return (((k * Self.contexts.count + c) * Self.distances.count + d) * Self.dataClasses.count + x) * 2
+                + (afterReset ? 1 : 0)
         }
     }
 
@@ -94,64 +122,101 @@ public enum Coverage {
     }
 }
 
-/// Collects coverage from a cycle-level run.
-public final class CoverageCollector: CycleObserver {
+/// Collects coverage from the cycles the model records, a batch at a time
+/// and in order (`atomik vectors` does it on the thread that writes the
+/// vector files), straight from the recorded columns.
+public final class CoverageCollector {
     public let parameters: UnitParameters
-    public private(set) var bins = Set<Coverage.Bin>()
-    public private(set) var events = Set<Coverage.Event>()
-    private var lastAccept: [Int: Int] = [:]
+    /// Operation bins hit, by `Coverage.Bin.index`.
+    private var hit = [Bool](repeating: false, count: Coverage.Bin.count)
+    /// Events hit, as `Event.bit`s.
+    private var eventBits: UInt8 = 0
+    /// Per context: the cycle of the last operation accepted since reset
+    /// number `lastAcceptReset`, which must be the current `resets` to count.
+    private var lastAccept: [Int]
+    private var lastAcceptReset: [Int]
+    private var resets = 0
     private var acceptedSinceReset = false
-    private var previous: TraceRecord?
+    private var cycle = 0
+    /// The previous cycle's control bits and result data.
+    private var previousIn: UInt8 = 0, previousOut: UInt8 = 0
+    private var previousResult: [UInt32]
+    private var havePrevious = false
 
-    public init(_ p: UnitParameters) { parameters = p }
-
-    public func start(_ parameters: UnitParameters) {}
-
-    public func record(_ r: TraceRecord, unit: any CycleUnit) {
-        let i = r.inputs, o = r.outputs
-        defer { previous = r }
-        if let prev = previous {
-            if prev.outputs.resultValid && !o.resultValid && o.resultData == prev.outputs.resultData && i.rstN {
-                events.insert(.resultHeld)
-            }
-            if prev.outputs.resultValid && o.resultValid { events.insert(.backToBackResults) }
-            if prev.outputs.done && !o.done && i.rstN { events.insert(.doneDrops) }
-        }
-        guard i.rstN else {
-            lastAccept.removeAll(); acceptedSinceReset = false
-            return
-        }
-        if i.opValid && !o.opReady { events.insert(.stalledBySweep) }
-        guard i.opValid && o.opReady else { return }
-        if let prev = previous, prev.inputs.opValid && !prev.outputs.opReady && prev.inputs.rstN {
-            events.insert(.acceptedAtSweepEnd)
-        }
-        let kind: Coverage.Kind = switch i.opCode {
-        case .load: .load
-        case .accum: .accum
-        case .read: .read
-        case .swap: i.opKeep ? .swapKeep : .swapValue
-        }
-        let distance: Coverage.Distance
-        if let last = lastAccept[i.opAddr] {
-            switch r.cycle - last - 1 {
-            case 0: distance = .zero
-            case 1: distance = .one
-            case 2: distance = .two
-            default: distance = .threePlus
-            }
-        } else {
-            distance = .none
-        }
-        bins.insert(Coverage.Bin(
-            kind: kind, context: Coverage.contextClass(i.opAddr, contexts: parameters.contexts), distance: distance,
-            data: kind.hasData ? Coverage.dataClass(i.opData, width: parameters.width) : .none,
-            afterReset: !acceptedSinceReset))
-        lastAccept[i.opAddr] = r.cycle
-        acceptedSinceReset = true
+    public init(_ p: UnitParameters) {
+        parameters = p
+        lastAccept = [Int](repeating: 0, count: p.contexts)
+        lastAcceptReset = [Int](repeating: -1, count: p.contexts)
+        previousResult = [UInt32](repeating: 0, count: (p.width + 31) / 32)
     }
 
-    public func finish(cycles: Int) {}
+    /// The operation bins hit.
+    public var bins: Set<Coverage.Bin> { Set(Coverage.Bin.all.filter { hit[$0.index] }) }
+
+    /// The event bins hit.
+    public var events: Set<Coverage.Event> { Set(Coverage.Event.allCases.filter { eventBits & $0.bit != 0 }) }
+
+    /// Takes the next batch of recorded cycles (`CycleBuffers` bit layout).
+    public func record(_ b: CycleBuffers) {
+        let words = b.words
+        for k in 0..<b.count {
+            let inCtl = b.inCtl[k], outCtl = b.outCtl[k]
+            let rstN = inCtl & 1 != 0, opValid = inCtl & 2 != 0
+            let ready = outCtl & 1 != 0, done = outCtl & 2 != 0, resultValid = outCtl & 4 != 0
+            let result = UnsafeBufferPointer(start: b.outRdata + k * words, count: words)
+            if havePrevious {
+                let previousValid = previousOut & 4 != 0
+                if previousValid && !resultValid && rstN && result.elementsEqual(previousResult) { eventBits |= Coverage.Event.resultHeld.bit }
+                if previousValid && resultValid { eventBits |= Coverage.Event.backToBackResults.bit }
+                if previousOut & 2 != 0 && !done && rstN { eventBits |= Coverage.Event.doneDrops.bit }
+            }
+            defer {
+                previousIn = inCtl; previousOut = outCtl
+                for j in 0..<words { previousResult[j] = result[j] }
+                havePrevious = true
+                cycle += 1
+            }
+            guard rstN else {
+                resets += 1; acceptedSinceReset = false
+                continue
+            }
+            if opValid && !ready { eventBits |= Coverage.Event.stalledBySweep.bit }
+            guard opValid && ready else { continue }
+            if havePrevious && previousIn & 2 != 0 && previousOut & 1 == 0 && previousIn & 1 != 0 {
+                eventBits |= Coverage.Event.acceptedAtSweepEnd.bit
+            }
+            let kind: Coverage.Kind = switch (inCtl >> 2) & 3 {
+            case 0: .load
+            case 1: .accum
+            case 2: .read
+            default: inCtl & 16 != 0 ? .swapKeep : .swapValue
+            }
+            let addr = Int(b.inAddr[k])
+            let distance: Coverage.Distance
+            if lastAcceptReset[addr] == resets {
+                switch cycle - lastAccept[addr] - 1 {
+                case 0: distance = .zero
+                case 1: distance = .one
+                case 2: distance = .two
+                default: distance = .threePlus
+                }
+            } else {
+                distance = .none
+            }
+            var data = Coverage.DataClass.none
+            if kind.hasData {
+                var l = SIMD8<UInt64>(repeating: 0)
+                for j in 0..<words { l[j >> 1] |= UInt64(b.inData[k * words + j]) << UInt64((j & 1) * 32) }
+                data = Coverage.dataClass(Word(limbs: l), width: parameters.width)
+            }
+            let bin = Coverage.Bin(kind: kind, context: Coverage.contextClass(addr, contexts: parameters.contexts),
+                                   distance: distance, data: data, afterReset: !acceptedSinceReset)
+            hit[bin.index] = true
+            lastAccept[addr] = cycle
+            lastAcceptReset[addr] = resets
+            acceptedSinceReset = true
+        }
+    }
 
     /// Reachable bins not hit yet.
     public var missedBins: [Coverage.Bin] {

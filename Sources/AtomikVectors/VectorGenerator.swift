@@ -67,10 +67,12 @@ public enum VectorGenerator {
         try progFile.writer.write("# replay: atomik run \(programFile) --engine cycle --width \(p.width) --contexts \(p.contexts) "
                                   + "--storage \(p.storage.rawValue) --read-latency \(p.readLatency)\n")
 
-        // The vector files and the program text are formatted and written on
-        // worker threads while the model runs.
+        // The vector files and the program text are formatted and written, and
+        // the coverage collected, on worker threads while the model runs.
+        let collector = (job.coverage || job.untilCoverage) ? CoverageCollector(p) : nil
         let vectorWriter = BatchWorker("vector-files", count: 4, capacity: 4096, width: p.width) { batch in
             try writer.write(batch)
+            collector?.record(batch)
             return true
         }
         let programWriter = BatchWorker("program-text", batches: (0..<4).map { _ in ProgramChunk() }) { chunk in
@@ -87,8 +89,7 @@ public enum VectorGenerator {
                 stimFile.discard(); expFile?.discard(); progFile.discard()
             }
         }
-        let collector = (job.coverage || job.untilCoverage) ? CoverageCollector(p) : nil
-        let sim = try CycleSimulator(p, observers: collector.map { [$0] } ?? [], recorder: vectorWriter.recorder()) { _ in }
+        let sim = try CycleSimulator(p, recorder: vectorWriter.recorder()) { _ in }
         var report = VectorReport()
         var chunk = programWriter.first
         /// Runs the items collected so far (unless the model ran them already)
@@ -124,6 +125,7 @@ public enum VectorGenerator {
                     chunk.items.append(.idle(sim.stats.cycles - before))
                     try flushChunk(run: false)
                 }
+                try vectorWriter.finish()   // every cycle so far is in the coverage
                 let bins = collector.missedBins, events = collector.missedEvents
                 if bins.isEmpty && events.isEmpty { break }
                 for item in CoverageClosure.items(for: bins, events: events, parameters: p) { try execute(item) }
