@@ -72,8 +72,11 @@ public struct SRAMUnit<W: ContextWord, Latency: ReadLatency>: CycleUnit {
     var ex = Stage()
     var fw1 = Forward()
     var fw2 = Forward()
-    var clr_busy_q = false
-    var clr_addr_q = 0
+    /// `clr_busy_q` and `clr_addr_q` in one number: the address being
+    /// cleared, or -1 when no sweep runs (`clr_addr_q` is then 0).
+    var clr = -1
+    var clr_busy_q: Bool { clr >= 0 }
+    var clr_addr_q: Int { max(clr, 0) }
     var result_data_q: W = .zero
     var result_valid_q = false
     var done_q = false
@@ -91,7 +94,7 @@ public struct SRAMUnit<W: ContextWord, Latency: ReadLatency>: CycleUnit {
 
     @inline(__always) public func outputs(rstN: Bool) -> UnitOutputs<W> {
         guard rstN else { return UnitOutputs(opReady: false, done: false, resultValid: false, resultData: .zero) }
-        return UnitOutputs(opReady: !clr_busy_q, done: done_q, resultValid: result_valid_q, resultData: result_data_q)
+        return UnitOutputs(opReady: clr < 0, done: done_q, resultValid: result_valid_q, resultData: result_data_q)
     }
 
     public var busy: Bool { rd.valid || ex.valid }
@@ -100,11 +103,11 @@ public struct SRAMUnit<W: ContextWord, Latency: ReadLatency>: CycleUnit {
         guard i.rstN else {
             rd = Stage(); ex = Stage(); fw1 = Forward(); fw2 = Forward()
             ref_rdata_q = .zero; acc_rdata_q = .zero; ref_rdata2_q = .zero; acc_rdata2_q = .zero
-            clr_busy_q = true; clr_addr_q = 0
+            clr = 0
             result_data_q = .zero; result_valid_q = false; done_q = false
             return BankWrite()
         }
-        let accepted = i.opValid && !clr_busy_q
+        let accepted = i.opValid && clr < 0
         let incoming = Stage(control: Decoder.index(valid: accepted, code: i.opCode, keep: i.opKeep),
                              addr: i.opAddr, data: i.opData)
 
@@ -131,12 +134,11 @@ public struct SRAMUnit<W: ContextWord, Latency: ReadLatency>: CycleUnit {
         var write = BankWrite(address: exAddr, writesReference: row.writesReference, reference: newRef,
                               writesAccumulator: row.writesAccumulator, accumulator: newAcc)
         var refEnable = W(everyLimb: row.refWrite), accEnable = W(everyLimb: row.accWrite)
-        if clr_busy_q {
-            write = BankWrite(address: clr_addr_q, writesReference: true, reference: .zero,
+        if clr >= 0 {
+            write = BankWrite(address: clr, writesReference: true, reference: .zero,
                               writesAccumulator: true, accumulator: .zero)
             refEnable = W(everyLimb: ~0); accEnable = refEnable
-            clr_busy_q = clr_addr_q != contexts - 1
-            clr_addr_q = clr_busy_q ? clr_addr_q + 1 : 0
+            clr = clr == contexts - 1 ? -1 : clr + 1
         }
         let oldRef = ref_mem[write.address], oldAcc = acc_mem[write.address]
         ref_mem[write.address] = oldRef ^ (write.reference ^ oldRef) & refEnable
