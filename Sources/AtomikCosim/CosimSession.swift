@@ -93,10 +93,22 @@ public struct CosimSession {
             say("seed \(seed) (recipe \(r.rawValue), \(length) items)")
         }
         say("design point \(p)")
+        // The stimulus is read more than once (per simulator, and again for a
+        // divergence report): standard input is copied to a file first.
+        let input: CosimStimulus
+        var copy: String?
+        if case .program("-", let strict) = stimulus {
+            copy = try Self.copyStandardInput()
+            input = .program(path: copy!, strict: strict)
+        } else {
+            input = stimulus
+        }
+        defer { if let copy { try? FileManager.default.removeItem(atPath: copy) } }
+
         if simulators.contains(.icarus) {
             // Counted first, streaming, so that a stream too long for Icarus is
             // refused before it fills memory, and before any simulator runs.
-            let next = try stimulus.stream(p)
+            let next = try input.stream(p)
             var count = 0
             while try next() != nil {
                 count += 1
@@ -113,12 +125,12 @@ public struct CosimSession {
             case .verilator:
                 // Streamed: bounded memory however long the program or recipe is.
                 outcome = try Cosimulation.lockstep(options, shim: try VerilatorShim.shared(p, rtl: options.rtlDirectory),
-                                                    next: try stimulus.stream(p))
+                                                    next: try input.stream(p))
             case .icarus:
-                outcome = try Cosimulation.icarus(options, items: try stimulus.items(p))
+                outcome = try Cosimulation.icarus(options, items: try input.items(p))
             }
             outcomes.append(outcome)
-            if !outcome.passed { try report(outcome, say: say) }
+            if !outcome.passed { try report(outcome, input: input, say: say) }
             say("\(simulator.rawValue): \(outcome.cycles) cycles, \(outcome.mismatches) mismatches")
         }
         say("\(outcomes.map(\.cycles).reduce(0, +)) cycles, \(outcomes.map(\.mismatches).reduce(0, +)) mismatches, "
@@ -131,7 +143,25 @@ public struct CosimSession {
         path.hasPrefix(outputDirectory) ? shownDirectory + path.dropFirst(outputDirectory.count) : path
     }
 
-    func report(_ o: CosimOutcome, say: (String) -> Void) throws {
+    /// Standard input, copied (a MiB at a time) to a temporary file; returns its path.
+    static func copyStandardInput() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-stdin-\(UUID().uuidString).atk").path
+        let out = try ByteWriter(path: path)
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: 1 << 20, alignment: 1)
+        defer { buffer.deallocate() }
+        while true {
+            let n = read(0, buffer, 1 << 20)
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw ProgramError("cannot read standard input: \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            try out.write { $0.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: n)) }
+        }
+        try out.flush()
+        return path
+    }
+
+    /// `input` is the stimulus as it can be read again (standard input copied to a file).
+    func report(_ o: CosimOutcome, input: CosimStimulus, say: (String) -> Void) throws {
         let p = options.parameters
         if let d = o.divergence { say("DIVERGENCE (\(o.simulator.rawValue) vs cycle model) at \(d)") }
         if let c = o.coreMismatch { say("MODEL vs SOFTWARE CORE at \(c)") }
@@ -146,14 +176,14 @@ public struct CosimSession {
         try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
         // The items up to the divergence, in memory only when short enough to replay in Icarus and shrink.
         let long = o.itemsRun > reportItemLimit
-        let prefix = long ? [] : try stimulus.items(p, limit: o.itemsRun)
+        let prefix = long ? [] : try input.items(p, limit: o.itemsRun)
         if let d = o.divergence {
             let window = max(0, d.cycle - vcdHalfWindow)...(d.cycle + vcdHalfWindow)
             let modelVCD = "\(outputDirectory)/\(o.simulator.rawValue)-divergence-model.vcd"
             let file = try AtomicOutput(path: modelVCD)
             let sim = try CycleSimulator(p, observers: [VCDWriter(file.writer, window: window)]) { _ in }
             if long {
-                let next = try stimulus.stream(p)
+                let next = try input.stream(p)
                 var fed = 0, chunk: [ProgramItem] = []
                 while fed < o.itemsRun, let item = try next() {
                     chunk.append(item); fed += 1

@@ -2,7 +2,8 @@ import AtomikCore
 import AtomikProgram
 
 /// Per-cycle inputs, outputs and bank writes of a batch of cycles in columns
-/// of plain integers: what the cycle model records for co-simulation and what
+/// of plain integers: what the cycle model records (for co-simulation, vector
+/// files and coverage) and what
 /// the Verilator shim (testbench/atomik_shim.cpp) reads and writes, so a batch
 /// crosses into C with no conversion.
 ///

@@ -3,7 +3,8 @@ import AtomikCore
 /// Something that watches a cycle-level run one cycle at a time, with the
 /// unit's registers: the trace and VCD writers. (Vector files, coverage and
 /// co-simulation take whole batches of recorded cycles from a `CycleRecorder`
-/// instead.) A run without observers has their calls compiled out.
+/// instead.) A run without observers has their calls compiled out of its
+/// operation loop (idle cycles and resets check for them at run time).
 public protocol CycleObserver: AnyObject {
     /// Before the first cycle.
     func start(_ parameters: UnitParameters) throws

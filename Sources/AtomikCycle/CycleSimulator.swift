@@ -21,7 +21,7 @@ public final class CycleSimulator {
     private let observers: [any CycleObserver]
 
     /// `onResult` receives every READ/SWAP result in program order.
-    /// `recorder` records every cycle into column buffers for co-simulation.
+    /// `recorder` records every cycle into column buffers (co-simulation, vector files, coverage).
     public init(_ parameters: UnitParameters, observers: [any CycleObserver] = [], recorder: CycleRecorder? = nil,
                 onResult: @escaping (OperationResult) throws -> Void) throws {
         try parameters.validate()

@@ -185,13 +185,14 @@ public final class CoverageCollector {
             if havePrevious && previousIn & 2 != 0 && previousOut & 1 == 0 && previousIn & 1 != 0 {
                 eventBits |= Coverage.Event.acceptedAtSweepEnd.bit
             }
-            let kind: Coverage.Kind = switch (inCtl >> 2) & 3 {
-            case 0: .load
-            case 1: .accum
-            case 2: .read
-            default: inCtl & 16 != 0 ? .swapKeep : .swapValue
+            let kind: Coverage.Kind = switch Opcode(rawValue: (inCtl >> 2) & 3)! {
+            case .load: .load
+            case .accum: .accum
+            case .read: .read
+            case .swap: inCtl & 16 != 0 ? .swapKeep : .swapValue
             }
             let addr = Int(b.inAddr[k])
+            precondition(addr < parameters.contexts, "recorded address \(addr) outside the design's \(parameters.contexts) contexts")
             let distance: Coverage.Distance
             if lastAcceptReset[addr] == resets {
                 switch cycle - lastAccept[addr] - 1 {

@@ -46,6 +46,32 @@ func atomikExecutable() throws -> String {
         }
     }
 
+    /// A program on standard input is read more than once by cosim (each
+    /// simulator, a divergence report): both simulators see all of it.
+    @Test func cosimReadsStandardInputForEverySimulator() throws {
+        try #require(installed(.icarus) && installed(.verilator), "simulators are not installed")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-stdin-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let program = dir.appendingPathComponent("p.atk")
+        try RandomProgram(width: 16, contexts: 4, count: 200, seed: 5).map { TextFormat.format($0) + "\n" }.joined()
+            .write(to: program, atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try atomikExecutable())
+        p.arguments = ["cosim", "-", "--width", "16", "--contexts", "4", "--storage", "sram", "--simulator", "both"]
+        p.standardInput = try FileHandle(forReadingFrom: program)
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(text)")
+        let cycles = text.split(separator: "\n").filter { $0.hasPrefix("verilator:") || $0.hasPrefix("icarus:") }
+            .map { $0.split(separator: " ")[1] }
+        #expect(cycles.count == 2 && cycles[0] == cycles[1] && Int(cycles[0])! > 200, "\(text)")
+    }
+
     @Test func badInputExitsWithTwoAndNamesThePlace() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-bad-\(UUID())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
