@@ -23,4 +23,11 @@ public final class Banks<W: ContextWord> {
         acc.deinitialize(count: contexts); acc.deallocate()
     }
 
+    /// The banks' words for a unit at design point `p`, which is checked:
+    /// legal, no wider than the word type, and as many contexts as the banks.
+    func words(for p: UnitParameters) throws -> (ref: UnsafeMutablePointer<W>, acc: UnsafeMutablePointer<W>) {
+        try p.validate()
+        precondition(p.width <= W.capacity && p.contexts == contexts)
+        return (ref, acc)
+    }
 }

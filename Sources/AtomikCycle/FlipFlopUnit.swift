@@ -19,12 +19,8 @@ public struct FlipFlopUnit<W: ContextWord>: CycleUnit {
     var done_q = false
 
     public init(_ parameters: UnitParameters, banks: Banks<W>) throws {
-        try parameters.validate()
-        precondition(parameters.width <= W.capacity)
+        (ref_q, acc_q) = try banks.words(for: parameters)
         self.parameters = parameters
-        precondition(banks.contexts == parameters.contexts)
-        ref_q = banks.ref
-        acc_q = banks.acc
     }
 
     @inline(__always) public func outputs(rstN: Bool) -> UnitOutputs<W> {

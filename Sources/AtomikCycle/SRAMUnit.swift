@@ -82,14 +82,10 @@ public struct SRAMUnit<W: ContextWord, Latency: ReadLatency>: CycleUnit {
     var done_q = false
 
     public init(_ parameters: UnitParameters, banks: Banks<W>) throws {
-        try parameters.validate()
-        precondition(parameters.width <= W.capacity)
+        (ref_mem, acc_mem) = try banks.words(for: parameters)
+        precondition(parameters.readLatency == Latency.cycles)
         self.parameters = parameters
         contexts = parameters.contexts
-        precondition(parameters.readLatency == Latency.cycles)
-        precondition(banks.contexts == contexts)
-        ref_mem = banks.ref
-        acc_mem = banks.acc
     }
 
     @inline(__always) public func outputs(rstN: Bool) -> UnitOutputs<W> {

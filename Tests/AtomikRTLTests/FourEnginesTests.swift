@@ -17,6 +17,29 @@ func atomikExecutable() throws -> String {
     throw RTLError("the atomik executable is not built: run `swift build` first")
 }
 
+/// Runs the atomik tool with `arguments`, standard input from `input`, and
+/// SIGINT after `interruptAfter` seconds. Returns the exit status and what
+/// it wrote: standard error, and standard output too when `withOutput`
+/// (else standard output is thrown away).
+func runAtomik(_ arguments: [String], input: URL? = nil, interruptAfter: TimeInterval? = nil,
+               withOutput: Bool = false) throws -> (status: Int32, text: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: try atomikExecutable())
+    p.arguments = arguments
+    if let input { p.standardInput = try FileHandle(forReadingFrom: input) }
+    let pipe = Pipe()
+    p.standardOutput = withOutput ? pipe : FileHandle.nullDevice
+    p.standardError = pipe
+    try p.run()
+    if let interruptAfter {
+        Thread.sleep(forTimeInterval: interruptAfter)
+        kill(p.processIdentifier, SIGINT)
+    }
+    let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    return (p.terminationStatus, text)
+}
+
 @Suite(.serialized) struct FourEngines {
     /// The same program gives byte-identical result output on all four engines.
     @Test(arguments: [UnitParameters(width: 64, contexts: 256, storage: .sram, readLatency: 1),
@@ -56,17 +79,9 @@ func atomikExecutable() throws -> String {
         let program = dir.appendingPathComponent("p.atk")
         try RandomProgram(width: 16, contexts: 4, count: 200, seed: 5).map { TextFormat.format($0) + "\n" }.joined()
             .write(to: program, atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try atomikExecutable())
-        p.arguments = ["cosim", "-", "--width", "16", "--contexts", "4", "--storage", "sram", "--simulator", "both"]
-        p.standardInput = try FileHandle(forReadingFrom: program)
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(text)")
+        let (status, text) = try runAtomik(["cosim", "-", "--width", "16", "--contexts", "4", "--storage", "sram",
+                                            "--simulator", "both"], input: program, withOutput: true)
+        #expect(status == 0, "\(text)")
         let cycles = text.split(separator: "\n").filter { $0.hasPrefix("verilator:") || $0.hasPrefix("icarus:") }
             .map { $0.split(separator: " ")[1] }
         #expect(cycles.count == 2 && cycles[0] == cycles[1] && Int(cycles[0])! > 200, "\(text)")

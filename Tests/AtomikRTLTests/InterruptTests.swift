@@ -9,23 +9,13 @@ import Testing
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let trace = dir.appendingPathComponent("run.trace")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try atomikExecutable())
-        p.arguments = ["run", "-", "--engine", "cycle", "--trace", trace.path]
         // A program far longer than the second the run gets before the signal.
         let program = dir.appendingPathComponent("long.atk")
         try Data(String(repeating: "accum 3, 0x1234\nread 3\n", count: 2_000_000).utf8).write(to: program)
-        let errors = Pipe()
-        p.standardInput = try FileHandle(forReadingFrom: program)
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = errors
-        try p.run()
-        Thread.sleep(forTimeInterval: 1.0)
-        kill(p.processIdentifier, SIGINT)
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 130)
-        #expect(String(decoding: err, as: UTF8.self).contains("interrupted after"))
+        let (status, err) = try runAtomik(["run", "-", "--engine", "cycle", "--trace", trace.path], input: program,
+                                          interruptAfter: 1.0)
+        #expect(status == 130)
+        #expect(err.contains("interrupted after"))
         let text = try String(contentsOf: trace, encoding: .utf8)
         #expect(text.hasPrefix("# atomik-trace"))
         #expect(text.hasSuffix("\n") && text.split(separator: "\n").last!.hasPrefix("# partial: interrupted after"))
@@ -37,19 +27,10 @@ import Testing
     @Test func ctrlCLeavesNoVectorFiles() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-int-\(UUID())")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try atomikExecutable())
-        p.arguments = ["vectors", "--recipe", "uniform", "--length", "100000000", "--width", "64", "--out", dir.path]
-        let errors = Pipe()
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = errors
-        try p.run()
-        Thread.sleep(forTimeInterval: 1.5)
-        kill(p.processIdentifier, SIGINT)
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 130)
-        #expect(String(decoding: err, as: UTF8.self).contains("no vector files were written"))
+        let (status, err) = try runAtomik(["vectors", "--recipe", "uniform", "--length", "100000000", "--width", "64",
+                                           "--out", dir.path], interruptAfter: 1.5)
+        #expect(status == 130)
+        #expect(err.contains("no vector files were written"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
 }
