@@ -1,8 +1,5 @@
-import AtomikCore
 import AtomikCosim
 import AtomikCycle
-import AtomikISA
-import AtomikProgram
 import AtomikRTL
 import AtomikStimulus
 import Foundation
@@ -11,9 +8,6 @@ import Foundation
 /// of lockstep co-simulation (model + core + Verilator + compare) and of Icarus
 /// co-simulation (vector files), at W=64, C=256.
 enum CosimBenchmark {
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-    }
 
     static func run(cycles: Int, icarusCycles: Int) {
         let p = UnitParameters(width: 64, contexts: 256, storage: .sram, readLatency: 1)
@@ -38,17 +32,17 @@ enum CosimBenchmark {
             for item in items(cycles) { try sim.execute(item) }
             _ = try sim.finish()
             shim.lock.unlock()
-            let aloneRate = Double(aloneCycles) / seconds(alone)
+            let aloneRate = Double(aloneCycles) / alone.seconds
 
             // Lockstep co-simulation, everything timed.
             let start = ContinuousClock.now
             let outcome = try Cosimulation.lockstep(CosimOptions(parameters: p), shim: shim, items: items(cycles))
-            let lockRate = Double(outcome.cycles) / seconds(ContinuousClock.now - start)
+            let lockRate = Double(outcome.cycles) / (ContinuousClock.now - start).seconds
 
             // Icarus co-simulation from vector files.
             let icarusStart = ContinuousClock.now
             let icarus = try Cosimulation.icarus(CosimOptions(parameters: p), items: Array(items(icarusCycles)))
-            let icarusRate = Double(icarus.cycles) / seconds(ContinuousClock.now - icarusStart)
+            let icarusRate = Double(icarus.cycles) / (ContinuousClock.now - icarusStart).seconds
 
             func row(_ name: String, _ n: Int, _ rate: Double, _ note: String) {
                 let pad = { (s: String, w: Int) in s + String(repeating: " ", count: max(1, w - s.count)) }

@@ -28,7 +28,7 @@ enum CycleBenchmark {
                 let sim = try! CycleSimulator(p) { sink &+= Int(truncatingIfNeeded: $0.value.low64) }
                 let elapsed = timeChunks(ops: cycles) { try! sim.execute($0) }
                 cyclesRun = try! sim.finish().cycles
-                best = max(best, Double(cyclesRun) / seconds(elapsed))
+                best = max(best, Double(cyclesRun) / elapsed.seconds)
                 if sink == 42 { print("") }
             }
             let name = p.description + String(repeating: " ", count: max(1, 50 - p.description.count))
@@ -53,9 +53,6 @@ enum CycleBenchmark {
         return elapsed
     }
 
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-    }
 
     /// The software core on the same stream (items from the same generator).
     static func softwareCoreRate(ops: Int) -> Double {
@@ -64,6 +61,6 @@ enum CycleBenchmark {
         let elapsed = timeChunks(ops: ops) { chunk in
             for item in chunk { _ = try! SoftwareEngine.execute(item, on: table, index: 0, summary: &summary) }
         }
-        return Double(summary.operations) / seconds(elapsed)
+        return Double(summary.operations) / elapsed.seconds
     }
 }

@@ -1,7 +1,4 @@
-import AtomikCore
 import AtomikCycle
-import AtomikISA
-import AtomikProgram
 import AtomikRTL
 import AtomikStimulus
 import Foundation
@@ -10,9 +7,6 @@ import Foundation
 /// from vector files, trace written) and of the cycle model, on one random
 /// stream at W=64, C=256; also the cost of a cold and a cached Verilator build.
 enum RTLBenchmark {
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-    }
 
     static func row(_ name: String, _ cycles: Int, _ build: String, _ secs: Double, _ rate: Double) -> String {
         func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(1, n - s.count)) }
@@ -30,7 +24,7 @@ enum RTLBenchmark {
         let sim = try! CycleSimulator(p) { _ in }
         try! sim.execute(items)
         modelCycles = try! sim.finish().cycles
-        let modelRate = Double(modelCycles) / seconds(ContinuousClock.now - modelStart)
+        let modelRate = Double(modelCycles) / (ContinuousClock.now - modelStart).seconds
 
         print("engine                          cycles     build s   run s     M cycles/s")
         print(row("cycle model", modelCycles, "-", Double(modelCycles) / modelRate, modelRate))
@@ -38,12 +32,12 @@ enum RTLBenchmark {
             do {
                 let buildStart = ContinuousClock.now
                 try simulator.build(p, cycles: modelCycles)
-                let build = seconds(ContinuousClock.now - buildStart)
+                let build = (ContinuousClock.now - buildStart).seconds
                 let cachedStart = ContinuousClock.now
                 try simulator.build(p, cycles: modelCycles)
-                let cached = seconds(ContinuousClock.now - cachedStart)
+                let cached = (ContinuousClock.now - cachedStart).seconds
                 let run = try simulator.run(p, items: items, timeout: .seconds(3600))
-                let secs = seconds(run.simulationTime)
+                let secs = run.simulationTime.seconds
                 print(row("\(simulator.rawValue) (trace on)", run.cycles, String(format: "%.1f/%.2f", build, cached),
                           secs, Double(run.cycles) / secs))
                 if run.mismatches != 0 { print("  warning: \(run.mismatches) cycles differ from the model") }

@@ -14,10 +14,6 @@
 //       Verilator alone, lockstep co-simulation and Icarus co-simulation
 //       (default N = 10^7 cycles; Icarus on N/10).
 
-import AtomikCore
-import AtomikISA
-import AtomikProgram
-import AtomikStimulus
 import Foundation
 
 struct Arguments {

@@ -13,9 +13,10 @@ public final class SyncTable: @unchecked Sendable {
     }
 
     /// Writes `value` at `addr` and returns the message for the peers, with the
-    /// delta `current ^ value` as atomik-core computes it (unmasked). When
-    /// nothing changes the delta is 0, the sequence number does not advance and
-    /// there is nothing to send.
+    /// delta `current ^ value` as atomik-core computes it (unmasked). When that
+    /// delta is 0 the sequence number does not advance and there is nothing to
+    /// send. (A value wider than the table gives a non-zero delta even when the
+    /// masked state stays the same, as in atomik-core.)
     public func put(addr: Int, value: UInt64) throws -> DeltaMessage {
         let delta = try table.read(addr) ^ value
         guard delta != 0 else { return DeltaMessage(addr: UInt32(addr), delta: 0, seq: seq) }

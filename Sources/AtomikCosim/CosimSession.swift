@@ -1,4 +1,3 @@
-import AtomikCore
 import AtomikCycle
 import AtomikISA
 import AtomikProgram
@@ -37,6 +36,19 @@ public enum CosimStimulus: Sendable {
         switch self {
         case .program(let path, let strict): [path] + (strict ? ["--strict"] : [])
         case .recipe(let r, let seed, let length): ["--recipe", r.rawValue, "--seed", "\(seed)", "--length", "\(length)"]
+        }
+    }
+}
+
+/// Which simulators a co-simulation runs.
+public enum SimulatorChoice: String, CaseIterable, Sendable {
+    case verilator, icarus, both
+
+    public var simulators: [RTLSimulator] {
+        switch self {
+        case .verilator: [.verilator]
+        case .icarus: [.icarus]
+        case .both: [.verilator, .icarus]
         }
     }
 }
@@ -105,17 +117,14 @@ public struct CosimSession {
         }
         defer { if let copy { try? FileManager.default.removeItem(atPath: copy) } }
 
+        // Icarus takes the items in memory: read up to one over its limit, so
+        // that a stream too long for it is refused before any simulator runs.
+        var icarusItems: [ProgramItem] = []
         if simulators.contains(.icarus) {
-            // Counted first, streaming, so that a stream too long for Icarus is
-            // refused before it fills memory, and before any simulator runs.
-            let next = try input.stream(p)
-            var count = 0
-            while try next() != nil {
-                count += 1
-                if count > icarusItemLimit {
-                    throw RTLError("Icarus co-simulation takes at most \(icarusItemLimit) items (it loads the whole "
-                                   + "stimulus and runs some 30 k cycles/s); use --simulator verilator, which streams")
-                }
+            icarusItems = try input.items(p, limit: icarusItemLimit + 1)
+            if icarusItems.count > icarusItemLimit {
+                throw RTLError("Icarus co-simulation takes at most \(icarusItemLimit) items (it loads the whole "
+                               + "stimulus and runs some 30 k cycles/s); use --simulator verilator, which streams")
             }
         }
         var outcomes: [CosimOutcome] = []
@@ -127,7 +136,7 @@ public struct CosimSession {
                 outcome = try Cosimulation.lockstep(options, shim: try VerilatorShim.shared(p, rtl: options.rtlDirectory),
                                                     next: try input.stream(p))
             case .icarus:
-                outcome = try Cosimulation.icarus(options, items: try input.items(p))
+                outcome = try Cosimulation.icarus(options, items: icarusItems)
             }
             outcomes.append(outcome)
             if !outcome.passed { try report(outcome, input: input, say: say) }

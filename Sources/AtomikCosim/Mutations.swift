@@ -1,4 +1,3 @@
-import AtomikCycle
 import AtomikRTL
 import Foundation
 

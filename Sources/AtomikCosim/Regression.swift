@@ -1,4 +1,3 @@
-import AtomikCore
 import AtomikCycle
 import AtomikProgram
 import AtomikRTL
@@ -42,13 +41,9 @@ public enum RegressionList {
                 throw line.error("recipe: expected one of \(Recipe.allCases.map(\.rawValue).joined(separator: ", ")), found '\(r)'", at: rw)
             }
             let seed = try line.int("seed", default: 1), length = try line.int("length", default: 10000)
-            let simulators: [RTLSimulator]
-            switch line.values["simulator"]?.value ?? "both" {
-            case "both": simulators = [.verilator, .icarus]
-            case "verilator": simulators = [.verilator]
-            case "icarus": simulators = [.icarus]
-            case let other:
-                throw line.error("simulator: expected verilator, icarus or both, found '\(other)'", at: line.values["simulator"]?.word)
+            let choice = line.values["simulator"]?.value ?? "both"
+            guard let simulators = SimulatorChoice(rawValue: String(choice))?.simulators else {
+                throw line.error("simulator: expected verilator, icarus or both, found '\(choice)'", at: line.values["simulator"]?.word)
             }
             let p = UnitParameters(width: width, contexts: contexts, storage: storage, readLatency: latency)
             do { try p.validate() } catch { throw line.error(error.description) }
@@ -83,7 +78,7 @@ public enum Regression {
                 let outcome = try session.check(s, items: items, options: options)
                 let d = ContinuousClock.now - start
                 let r = RegressionResult(entry: e, outcome: outcome,
-                                         seconds: Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
+                                         seconds: d.seconds)
                 results.append(r)
                 progress(r)
             }

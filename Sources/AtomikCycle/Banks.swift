@@ -4,7 +4,7 @@ import AtomikCore
 /// the flip-flops `ref_q[C]`/`acc_q[C]` of `ff`, the memories
 /// `u_ref_mem`/`u_acc_mem` of `sram`. The engine owns them; its unit (a
 /// plain value, so that copying it costs no reference counting) addresses the
-/// words through `ref` and `acc`.
+/// words through the pointers `words(for:)` gives it.
 public final class Banks<W: ContextWord> {
     public let contexts: Int
     let ref: UnsafeMutablePointer<W>
@@ -23,10 +23,9 @@ public final class Banks<W: ContextWord> {
         acc.deinitialize(count: contexts); acc.deallocate()
     }
 
-    /// The banks' words for a unit at design point `p`, which is checked:
-    /// legal, no wider than the word type, and as many contexts as the banks.
-    func words(for p: UnitParameters) throws -> (ref: UnsafeMutablePointer<W>, acc: UnsafeMutablePointer<W>) {
-        try p.validate()
+    /// The banks' words for a unit at design point `p` (validated by the
+    /// engine): no wider than the word type, as many contexts as the banks.
+    func words(for p: UnitParameters) -> (ref: UnsafeMutablePointer<W>, acc: UnsafeMutablePointer<W>) {
         precondition(p.width <= W.capacity && p.contexts == contexts)
         return (ref, acc)
     }

@@ -86,46 +86,50 @@ public final class CycleBuffers: @unchecked Sendable {
         return true
     }
 
+    /// The data value of cycle `k` in one of the data columns (`inData`, `outRdata`, ...).
+    public func word(_ column: UnsafeMutablePointer<UInt32>, at k: Int) -> Word {
+        var l = SIMD8<UInt64>(repeating: 0)
+        for j in 0..<words { l[j >> 1] |= UInt64(column[k * words + j]) << UInt64((j & 1) * 32) }
+        return Word(limbs: l)
+    }
+
     /// Cycle `k` as a trace record, with the inputs of `inputs` (default: this).
     public func record(_ k: Int, cycle: Int, inputs: CycleBuffers? = nil) -> TraceRecord {
         let src = inputs ?? self
-        func word(_ a: UnsafeMutablePointer<UInt32>) -> Word {
-            var l = SIMD8<UInt64>(repeating: 0)
-            for j in 0..<words { l[j >> 1] |= UInt64(a[k * words + j]) << UInt64((j & 1) * 32) }
-            return Word(limbs: l)
-        }
         let c = src.inCtl[k], o = outCtl[k]
         var w = BankWrite<Word>()
         if o & 0x18 != 0 {
             w.address = Int(outWaddr[k])
-            w.writesReference = o & 8 != 0; w.reference = word(outWref)
-            w.writesAccumulator = o & 16 != 0; w.accumulator = word(outWacc)
+            w.writesReference = o & 8 != 0; w.reference = word(outWref, at: k)
+            w.writesAccumulator = o & 16 != 0; w.accumulator = word(outWacc, at: k)
         }
         return TraceRecord(
             cycle: cycle,
             inputs: UnitInputs(rstN: c & 1 != 0, opValid: c & 2 != 0, opCode: .init(rawValue: (c >> 2) & 3)!,
-                               opKeep: c & 16 != 0, opAddr: Int(src.inAddr[k]), opData: word(src.inData)),
-            outputs: UnitOutputs(opReady: o & 1 != 0, done: o & 2 != 0, resultValid: o & 4 != 0, resultData: word(outRdata)),
+                               opKeep: c & 16 != 0, opAddr: Int(src.inAddr[k]), opData: word(src.inData, at: k)),
+            outputs: UnitOutputs(opReady: o & 1 != 0, done: o & 2 != 0, resultValid: o & 4 != 0, resultData: word(outRdata, at: k)),
             write: w)
     }
 
-    /// Copies another batch (for keeping the previous batch of a run).
+    /// Copies another batch's cycles (for keeping the previous batch of a run).
     public func copy(from b: CycleBuffers) {
         precondition(b.capacity == capacity && b.words == words)
         count = b.count
-        inCtl.update(from: b.inCtl, count: capacity); inAddr.update(from: b.inAddr, count: capacity)
-        inData.update(from: b.inData, count: capacity * words)
-        outCtl.update(from: b.outCtl, count: capacity); outWaddr.update(from: b.outWaddr, count: capacity)
-        outRdata.update(from: b.outRdata, count: capacity * words)
-        outWref.update(from: b.outWref, count: capacity * words)
-        outWacc.update(from: b.outWacc, count: capacity * words)
+        let n = count, nw = count * words
+        inCtl.update(from: b.inCtl, count: n); inAddr.update(from: b.inAddr, count: n)
+        inData.update(from: b.inData, count: nw)
+        outCtl.update(from: b.outCtl, count: n); outWaddr.update(from: b.outWaddr, count: n)
+        outRdata.update(from: b.outRdata, count: nw)
+        outWref.update(from: b.outWref, count: nw)
+        outWacc.update(from: b.outWacc, count: nw)
     }
 }
 
 /// Records the model's cycles into column buffers inside the engine's cycle
-/// loop (no observer call per cycle) and hands each full batch to `onBatch`,
-/// which returns the buffers to fill next (the same ones, or a spare while
-/// the full batch is being used elsewhere).
+/// loop (no observer call per cycle) and hands each full batch, and the
+/// partial one whenever the model drains (before a reset, at the end), to
+/// `onBatch`, which returns the buffers to fill next (the same ones, or a
+/// spare while the batch is being used elsewhere).
 public final class CycleRecorder {
     public private(set) var buffers: CycleBuffers
     let onBatch: (CycleBuffers) throws -> CycleBuffers

@@ -67,7 +67,7 @@ final class CycleEngine<Unit: CycleUnit> {
     init(_ parameters: UnitParameters, observers: [any CycleObserver], recorder: CycleRecorder?,
          onResult: @escaping (OperationResult) throws -> Void) throws {
         banks = Banks(contexts: parameters.contexts)
-        let unit = try Unit(parameters, banks: banks)
+        let unit = Unit(parameters, banks: banks)
         state = LoopState(unit: unit)
         self.observers = observers; self.recorder = recorder; self.onResult = onResult
         observed = !observers.isEmpty

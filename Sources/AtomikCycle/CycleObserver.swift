@@ -1,4 +1,3 @@
-import AtomikCore
 
 /// Something that watches a cycle-level run one cycle at a time, with the
 /// unit's registers: the trace and VCD writers. (Vector files, coverage and

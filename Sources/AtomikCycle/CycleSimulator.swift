@@ -5,7 +5,8 @@ import AtomikProgram
 /// The cycle-level engine for one design point. It picks the unit's concrete
 /// type once (storage and read latency x word type: `UInt64` up to 64 bits,
 /// `Word` above), so each engine's cycle loop is compiled for its own type
-/// with no dynamic dispatch.
+/// with no dynamic dispatch. (A protocol existential instead of the enum
+/// would call the generic, unspecialised engine.)
 public final class CycleSimulator {
     enum Engine {
         case ffNarrow(CycleEngine<FlipFlopUnit<UInt64>>)
@@ -91,15 +92,8 @@ public final class CycleSimulator {
 
     /// Drains the pipeline, finishes the observers; returns the run's counts.
     public func finish() throws -> CycleStats {
-        let stats: CycleStats
-        switch engine {
-        case .ffNarrow(let e): try e.drain(); stats = e.stats
-        case .ffWide(let e): try e.drain(); stats = e.stats
-        case .sram1Narrow(let e): try e.drain(); stats = e.stats
-        case .sram1Wide(let e): try e.drain(); stats = e.stats
-        case .sram2Narrow(let e): try e.drain(); stats = e.stats
-        case .sram2Wide(let e): try e.drain(); stats = e.stats
-        }
+        try drain()
+        let stats = self.stats
         for o in observers { try o.finish(cycles: stats.cycles) }
         return stats
     }

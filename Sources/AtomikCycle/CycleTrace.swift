@@ -1,5 +1,4 @@
 import AtomikCore
-import AtomikISA
 import AtomikProgram
 
 /// The per-cycle text trace, one line per clock cycle, written identically by
@@ -25,9 +24,7 @@ public final class CycleTraceWriter: CycleObserver {
 
     /// The first line, which names the design point.
     public static func header(_ p: UnitParameters) -> String {
-        var h = "# atomik-trace \(version) WIDTH=\(p.width) CONTEXTS=\(p.contexts) STORAGE=\(p.storage.rawValue)"
-        if p.storage == .sram { h += " READ_LATENCY=\(p.readLatency)" }
-        return h + "\n# cycle rst_n op_valid op_code op_keep op_addr op_data op_ready done result_valid result_data writes\n"
+        "# atomik-trace \(version) \(p)\n# cycle rst_n op_valid op_code op_keep op_addr op_data op_ready done result_valid result_data writes\n"
     }
 
     public func start(_ p: UnitParameters) throws {

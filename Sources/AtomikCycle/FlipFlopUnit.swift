@@ -1,5 +1,4 @@
 import AtomikCore
-import AtomikISA
 
 /// STORAGE = ff: both banks in flip-flops with combinational read. The
 /// operation sampled at an edge takes effect at that edge, and a READ/SWAP
@@ -18,8 +17,8 @@ public struct FlipFlopUnit<W: ContextWord>: CycleUnit {
     var result_valid_q = false
     var done_q = false
 
-    public init(_ parameters: UnitParameters, banks: Banks<W>) throws {
-        (ref_q, acc_q) = try banks.words(for: parameters)
+    public init(_ parameters: UnitParameters, banks: Banks<W>) {
+        (ref_q, acc_q) = banks.words(for: parameters)
         self.parameters = parameters
     }
 

@@ -60,7 +60,6 @@ public struct SRAMUnit<W: ContextWord, Latency: ReadLatency>: CycleUnit {
     }
 
     public let parameters: UnitParameters
-    let contexts: Int
     /// L, fixed by the type so that each latency's cycle loop is compiled on its own.
     var latency: Int { Latency.cycles }
     let ref_mem: UnsafeMutablePointer<W>
@@ -81,11 +80,10 @@ public struct SRAMUnit<W: ContextWord, Latency: ReadLatency>: CycleUnit {
     var result_valid_q = false
     var done_q = false
 
-    public init(_ parameters: UnitParameters, banks: Banks<W>) throws {
-        (ref_mem, acc_mem) = try banks.words(for: parameters)
+    public init(_ parameters: UnitParameters, banks: Banks<W>) {
+        (ref_mem, acc_mem) = banks.words(for: parameters)
         precondition(parameters.readLatency == Latency.cycles)
         self.parameters = parameters
-        contexts = parameters.contexts
     }
 
     @inline(__always) public func outputs(rstN: Bool) -> UnitOutputs<W> {
@@ -134,7 +132,7 @@ public struct SRAMUnit<W: ContextWord, Latency: ReadLatency>: CycleUnit {
             write = BankWrite(address: clr, writesReference: true, reference: .zero,
                               writesAccumulator: true, accumulator: .zero)
             refEnable = W(everyLimb: ~0); accEnable = refEnable
-            clr = clr == contexts - 1 ? -1 : clr + 1
+            clr = clr == parameters.contexts - 1 ? -1 : clr + 1
         }
         let oldRef = ref_mem[write.address], oldAcc = acc_mem[write.address]
         ref_mem[write.address] = oldRef ^ (write.reference ^ oldRef) & refEnable
@@ -184,7 +182,7 @@ public struct SRAMUnit<W: ContextWord, Latency: ReadLatency>: CycleUnit {
                                           ("u_acc_mem.", acc_rdata_q, acc_rdata2_q, acc_mem)] {
             regs.append((unit + bank + "rdata_q", w, rdata.word))
             if latency == 2 { regs.append((unit + bank + "g_output_register.rdata2_q", w, rdata2.word)) }
-            for c in 0..<min(contexts, bankLimit) { regs.append((unit + bank + "mem(\(c))", w, mem[c].word)) }
+            for c in 0..<min(parameters.contexts, bankLimit) { regs.append((unit + bank + "mem(\(c))", w, mem[c].word)) }
         }
         return regs
     }

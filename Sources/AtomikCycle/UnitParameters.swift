@@ -1,4 +1,3 @@
-import AtomikCore
 import AtomikISA
 
 /// Where the reference and accumulator banks live.
@@ -12,7 +11,8 @@ public enum Storage: String, CaseIterable, Sendable {
 }
 
 /// One design point of the ATOMiK unit. The legal range of every parameter is
-/// checked here and nowhere else; the RTL carries the same ranges.
+/// declared here and checked by `validate` (every entry point calls it); the
+/// RTL carries the same ranges.
 public struct UnitParameters: Hashable, Sendable, CustomStringConvertible {
     public static let widthRange = 1...512
     public static let contextsRange = 1...65536
@@ -40,10 +40,6 @@ public struct UnitParameters: Hashable, Sendable, CustomStringConvertible {
 
     /// Bits of the context address port: ceil(log2(CONTEXTS)), at least 1.
     public var addressBits: Int { InstructionFormat.addressBits(contexts: contexts) }
-
-    /// Edges from the edge that accepts a READ/SWAP to the edge that loads
-    /// the result register: 0 for `ff`, the read latency for `sram`.
-    public var resultLatency: Int { storage == .ff ? 0 : readLatency }
 
     public var description: String {
         "WIDTH=\(width) CONTEXTS=\(contexts) STORAGE=\(storage.rawValue)"

@@ -75,7 +75,8 @@ public struct BankWrite<W: ContextWord>: Hashable, Sendable {
 /// memory that every copy shares (`Banks`, owned by the engine).
 public protocol CycleUnit {
     associatedtype W: ContextWord
-    init(_ parameters: UnitParameters, banks: Banks<W>) throws
+    /// A unit on `banks` for `parameters`, which the engine has validated.
+    init(_ parameters: UnitParameters, banks: Banks<W>)
     var parameters: UnitParameters { get }
     /// The outputs during the current cycle; reset (`rst_ni` low) is asynchronous.
     func outputs(rstN: Bool) -> UnitOutputs<W>

@@ -1,5 +1,4 @@
 import AtomikCore
-import AtomikISA
 import AtomikProgram
 
 /// A Value Change Dump of a cycle-level run, viewable in GTKWave. Scopes and

@@ -35,7 +35,6 @@ public final class VectorWriter {
     let stimulus: ByteWriter
     let expected: ByteWriter?
     let width: Int
-    let addressBits: Int
     let stimulusBits: Int
     let expectedBits: Int
     /// Positions of the fields above the data, from the layout above.
@@ -43,13 +42,11 @@ public final class VectorWriter {
     /// The line being built, as little-endian 64-bit limbs.
     let scratch: UnsafeMutablePointer<UInt64>
     let scratchLimbs: Int
-    public private(set) var cycles = 0
 
     /// `header` lines are written first, each as a `//` comment.
     public init(_ p: UnitParameters, stimulus: ByteWriter, expected: ByteWriter?, header: [String] = []) throws {
         self.stimulus = stimulus; self.expected = expected
         width = p.width
-        addressBits = p.addressBits
         let s = Self.stimulusFields(p), e = Self.expectedFields(p)
         func lsb(_ name: String, _ f: [Field]) -> Int { f.first { $0.name == name }!.lsb }
         addrLSB = lsb("addr", s); keepLSB = lsb("keep", s); opcodeLSB = lsb("opcode", s)
@@ -125,7 +122,6 @@ public final class VectorWriter {
                 }
             }
         }
-        cycles += buffers.count
     }
 
     deinit { scratch.deallocate() }

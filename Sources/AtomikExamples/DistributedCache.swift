@@ -62,7 +62,7 @@ public struct CacheCluster: Sendable {
         nodes = try names.map { try CacheNode(name: $0) }
     }
 
-    /// Connects two nodes both ways, as `CacheNode.connect` does.
+    /// Connects two nodes both ways: each sends its deltas to the other.
     public mutating func connect(_ a: Int, _ b: Int) {
         nodes[a].peers.append(b)
         nodes[b].peers.append(a)

@@ -1,6 +1,5 @@
 import AtomikCore
 import AtomikCycle
-import AtomikISA
 import AtomikProgram
 import AtomikRTL
 import AtomikStimulus
@@ -115,9 +114,7 @@ public enum Exploration {
         let files = try String(contentsOf: root.appendingPathComponent("rtl/files.f"), encoding: .utf8)
             .split(separator: "\n").map(String.init) + ["rtl/atomik_isa.vh", "explore/atomik_harness.v"]
         for f in files { text += try String(contentsOf: root.appendingPathComponent(f), encoding: .utf8) }
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
-        return String(h, radix: 16)
+        return String(FNV1a.hash(text.utf8), radix: 16)
     }
 
     /// Measures one design point (or reads it from the cache).
@@ -180,7 +177,6 @@ public enum Exploration {
     /// runs out of time is reported as such.
     static func placeRoute(_ netlist: URL, _ device: Device, _ o: ExploreOptions, work: URL) throws -> DeviceResult {
         var best: PlaceRouteReport? = nil
-        var note: String? = nil
         for seed in 1...o.seeds {
             let report = work.appendingPathComponent("\(device.rawValue)-\(seed).json")
             let run = try ToolProcess.run(
@@ -200,9 +196,8 @@ public enum Exploration {
             }
             let r = try PlaceRouteReport(reportJSON: Data(contentsOf: report))
             if best == nil || r.fmaxMHz > best!.fmaxMHz { best = r }
-            note = nil
         }
-        return DeviceResult(device: device, status: .ok, report: best, seedsTried: o.seeds, note: note)
+        return DeviceResult(device: device, status: .ok, report: best, seedsTried: o.seeds, note: nil)
     }
 
     /// Versions of the tools, part of the cache key.

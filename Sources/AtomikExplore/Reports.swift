@@ -3,7 +3,7 @@ import Foundation
 /// The sweep's outputs: CSV, JSON, a Markdown table, an SVG chart of area
 /// against throughput with the Pareto front marked, and one HTML report.
 public enum ExploreReport {
-    /// The workload and device the chart and the Pareto front use.
+    /// The workload the charts (one a device) and the Pareto front use.
     public static let chartWorkload = "uniform"
 
     static func number(_ x: Double?, _ format: String = "%.1f") -> String { x.map { String(format: format, $0) } ?? "" }

@@ -152,7 +152,8 @@ public enum Fuzzer {
                     if report.messageKinds.insert(kind).inserted, let save {
                         let dir = save.appendingPathComponent(target.rawValue)
                         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-                        try? Data(input).write(to: dir.appendingPathComponent(String(format: "%016llx", rng.next())))
+                        // Named by content, not by the generator: saving must not change the inputs a seed gives.
+                        try? Data(input).write(to: dir.appendingPathComponent(String(format: "%016llx", FNV1a.hash(input))))
                     }
                 } else {
                     report.accepted += 1

@@ -12,7 +12,10 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
     case swap = 0b11
 
     /// The assembly mnemonic (lower case; the assembler accepts any case).
-    public var mnemonic: String {
+    public var mnemonic: String { mnemonicText.description }
+
+    /// The mnemonic as static text, for writers that copy its bytes.
+    public var mnemonicText: StaticString {
         switch self {
         case .load: "load"
         case .accum: "accum"

@@ -19,7 +19,7 @@ public enum Assembler {
         var count = 0
         while let item = try source.next() {
             try output.write {
-                $0.append(contentsOf: TextFormat.format(item).utf8)
+                TextFormat.append(item, to: &$0)
                 $0.append(0x0A)
             }
             count += 1

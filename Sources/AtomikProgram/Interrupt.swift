@@ -25,10 +25,6 @@ public enum Interrupt {
     }
 
     public static var requested: Bool { flag.load(ordering: .relaxed) }
-
-    /// Raises the flag (for tests, and for callers that stop a run themselves).
-    public static func request() { flag.store(true, ordering: .relaxed) }
-    public static func reset() { flag.store(false, ordering: .relaxed) }
 }
 
 /// Thrown when a run stopped because it was interrupted.

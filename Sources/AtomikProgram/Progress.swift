@@ -35,3 +35,8 @@ public enum RunProgress {
         return Int(usage.ru_maxrss) / 1024
     }
 }
+
+extension Duration {
+    /// The duration in seconds.
+    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}

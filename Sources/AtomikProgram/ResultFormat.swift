@@ -60,12 +60,8 @@ public enum ResultFormat {
 
     @inline(__always) public static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
         if value < 10 { out.append(UInt8(ascii: "0") + UInt8(value)); return }
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        var n = 0
-        var v = value
-        withUnsafeMutableBytes(of: &digits) { buf in
-            while v > 0 { buf[n] = UInt8(ascii: "0") + UInt8(v % 10); v /= 10; n += 1 }
-            for k in stride(from: n - 1, through: 0, by: -1) { out.append(buf[k]) }
-        }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // room for the 19 digits of Int.max
+        let n = withUnsafeMutableBytes(of: &digits) { writeDecimal(value, at: $0.baseAddress!.assumingMemoryBound(to: UInt8.self)) }
+        withUnsafeBytes(of: &digits) { out.append(contentsOf: $0.prefix(n)) }
     }
 }

@@ -33,10 +33,12 @@ public enum SoftwareEngine {
                 try output.write { ResultFormat.append(result, width: opts.width, to: &$0) }
             }
             polled &+= 1
-            if polled & 0xFFFF == 0 { RunProgress.update("run", operations: summary.operations) }
-            if polled & 0xFFFF == 0 && Interrupt.requested {
-                try output.flush()
-                throw Interrupted("interrupted after \(summary.operations) operations; the results so far are on standard output")
+            if polled & 0xFFFF == 0 {
+                RunProgress.update("run", operations: summary.operations)
+                if Interrupt.requested {
+                    try output.flush()
+                    throw Interrupted("interrupted after \(summary.operations) operations; the results so far are on standard output")
+                }
             }
         }
         RunProgress.finish()

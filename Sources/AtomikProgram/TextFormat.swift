@@ -128,12 +128,9 @@ public enum TextFormat {
             if case .idle = item { n = word("nop", at: p) } else { n = word("reset", at: p) }
             if count != 1 { p[n] = 0x20; n += 1 + ResultFormat.writeDecimal(count, at: p + n + 1) }
         case .op(let inst):
-            switch inst.opcode {
-            case .load: n = word("load ", at: p)
-            case .accum: n = word("accum ", at: p)
-            case .read: n = word("read ", at: p)
-            case .swap: n = word("swap ", at: p)
-            }
+            n = word(inst.opcode.mnemonicText, at: p)
+            p[n] = 0x20
+            n += 1
             n += ResultFormat.writeDecimal(inst.address, at: p + n)
             if inst.hasData {
                 n += word(", 0x", at: p + n)

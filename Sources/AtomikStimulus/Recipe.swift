@@ -52,6 +52,8 @@ public struct RecipeStream: Sequence, IteratorProtocol {
     var remaining: Int
     var rng: StimulusRandom
     var uniform: RandomProgram
+    /// `Word.mask(width:)`, made once.
+    let valueMask: Word
     /// The burst being handed out, from `head` on.
     var queue: [ProgramItem] = []
     var head = 0
@@ -60,6 +62,7 @@ public struct RecipeStream: Sequence, IteratorProtocol {
         self.recipe = recipe; self.width = width; self.contexts = contexts; remaining = length
         rng = StimulusRandom(seed: seed, name: recipe.rawValue)
         uniform = RandomProgram(width: width, contexts: contexts, count: Int.max, seed: seed)
+        valueMask = Word.mask(width: width)
     }
 
     public mutating func next() -> ProgramItem? {
@@ -75,7 +78,7 @@ public struct RecipeStream: Sequence, IteratorProtocol {
     }
 
     mutating func context() -> Int { Int(rng.below(UInt64(contexts))) }
-    mutating func value() -> Word { rng.word(bits: width) }
+    mutating func value() -> Word { rng.word(bits: width, mask: valueMask) }
 
     /// Appends the next burst of the recipe to the queue.
     mutating func refill() {

@@ -23,9 +23,7 @@ public struct StimulusRandom: RandomNumberGenerator, Sendable {
     /// A seed derived from a global seed and a name (FNV-1a of the name mixed in),
     /// so each test gets its own stream from one global seed.
     public init(seed: UInt64, name: String) {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in name.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
-        self.init(seed: seed ^ h)
+        self.init(seed: seed ^ FNV1a.hash(name.utf8))
     }
 
     public mutating func next() -> UInt64 {

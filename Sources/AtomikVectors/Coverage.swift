@@ -206,9 +206,7 @@ public final class CoverageCollector {
             }
             var data = Coverage.DataClass.none
             if kind.hasData {
-                var l = SIMD8<UInt64>(repeating: 0)
-                for j in 0..<words { l[j >> 1] |= UInt64(b.inData[k * words + j]) << UInt64((j & 1) * 32) }
-                data = Coverage.dataClass(Word(limbs: l), width: parameters.width)
+                data = Coverage.dataClass(b.word(b.inData, at: k), width: parameters.width)
             }
             let bin = Coverage.Bin(kind: kind, context: Coverage.contextClass(addr, contexts: parameters.contexts),
                                    distance: distance, data: data, afterReset: !acceptedSinceReset)

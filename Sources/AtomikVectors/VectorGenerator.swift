@@ -51,12 +51,10 @@ public enum VectorGenerator {
         let p = job.parameters
         try p.validate()
         let dir = job.directory
-        let describe = "WIDTH=\(p.width) CONTEXTS=\(p.contexts) STORAGE=\(p.storage.rawValue)"
-            + (p.storage == .sram ? " READ_LATENCY=\(p.readLatency)" : "")
         let recipeText = job.recipe.map { "recipe \($0.rawValue) seed \(job.seed) length \(job.length)" }
         let closureText = job.untilCoverage ? "directed stimulus until coverage closure" : nil
         let stimulusSource = [recipeText, closureText].compactMap { $0 }.joined(separator: ", then ")
-        let header = ["atomik vectors (\(ToolVersion.string)): \(describe)", "stimulus: \(stimulusSource)"]
+        let header = ["atomik vectors (\(ToolVersion.string)): \(p)", "stimulus: \(stimulusSource)"]
 
         let stimFile = try AtomicOutput(path: "\(dir)/\(stimulusFile)")
         let expFile = job.expected ? try AtomicOutput(path: "\(dir)/\(expectedFile)") : nil

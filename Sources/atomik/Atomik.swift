@@ -24,6 +24,7 @@ struct Atomik: ParsableCommand {
         } catch let code as ExitCode {
             Glibc.exit(code.rawValue)
         } catch let stop as Interrupted {
+            RunProgress.finish()   // ends a progress line left open, so the message starts a line
             try? ByteWriter.standardOutput.flush()
             FileHandleless.stderr("atomik: \(stop.description)\n")
             Glibc.exit(130)
@@ -38,6 +39,7 @@ struct Atomik: ParsableCommand {
             case let e as AtomikError: message = "error: \(e.description)"
             default: message = fullMessage(for: error)
             }
+            RunProgress.finish()
             try? ByteWriter.standardOutput.flush()
             FileHandleless.stderr("atomik: \(message)\n")
             Glibc.exit(2)

@@ -1,6 +1,5 @@
 import ArgumentParser
 import AtomikCosim
-import AtomikCycle
 import AtomikProgram
 import AtomikRTL
 import AtomikStimulus
@@ -8,18 +7,7 @@ import Foundation
 
 extension Recipe: ExpressibleByArgument {}
 
-/// Which simulators a co-simulation runs.
-enum SimulatorChoice: String, ExpressibleByArgument, CaseIterable {
-    case verilator, icarus, both
-
-    var simulators: [RTLSimulator] {
-        switch self {
-        case .verilator: [.verilator]
-        case .icarus: [.icarus]
-        case .both: [.verilator, .icarus]
-        }
-    }
-}
+extension SimulatorChoice: ExpressibleByArgument {}
 
 extension Atomik {
     struct Cosim: ParsableCommand {

@@ -82,7 +82,7 @@ extension Atomik {
                 let start = ContinuousClock.now, total = sweep.count
                 FileHandle.standardError.write(Data("exploring \(total) design points, \(o.jobs) at a time\n".utf8))
                 results = try Exploration.sweep(sweep, o, root: root) { n, r in
-                    let elapsed = Double((ContinuousClock.now - start).components.seconds)
+                    let elapsed = (ContinuousClock.now - start).seconds
                     let left = elapsed / Double(n) * Double(total - n)
                     FileHandle.standardError.write(Data(String(format: "[%d/%d] %@%@, %.0f s elapsed, about %.0f s left\n",
                                                                n, total, r.name, r.fromCache ? " (cached)" : "", elapsed, left).utf8))

@@ -3,6 +3,8 @@ import AtomikFuzz
 import AtomikRTL
 import Foundation
 
+extension Fuzzer.Target: ExpressibleByArgument {}
+
 extension Atomik {
     struct Fuzz: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -12,20 +14,17 @@ extension Atomik {
 
         @Option(help: "Inputs per target.") var iterations: Int = 1_000_000
         @Option(help: "Seed.") var seed: UInt64 = 1
-        @Option(help: "Only this target.") var target: String?
+        @Option(help: "Only this target.") var target: Fuzzer.Target?
         @Option(help: "Save inputs that produce a new kind of error here (a corpus directory).") var save: String?
 
         func run() throws {
-            let targets = try target.map { t -> [Fuzzer.Target] in
-                guard let x = Fuzzer.Target(rawValue: t) else { throw ValidationError("unknown target '\(t)'") }
-                return [x]
-            } ?? Fuzzer.Target.allCases
+            let targets = target.map { [$0] } ?? Fuzzer.Target.allCases
             let corpus = (try? RTLSimulator.repositoryRoot())?.appendingPathComponent("fuzz/corpus")
             var findings = 0
             for t in targets {
                 let r = Fuzzer.run(t, iterations: iterations, seed: seed, corpus: corpus,
                                    save: save.map { URL(fileURLWithPath: $0) })
-                let slowest = Double(r.slowest.components.attoseconds) * 1e-15 + Double(r.slowest.components.seconds) * 1e3
+                let slowest = r.slowest.seconds * 1e3
                 print("\(t.rawValue): \(r.inputs) inputs, \(r.accepted) accepted, \(r.rejected) rejected, "
                       + "\(r.messageKinds.count) kinds of error, slowest \(String(format: "%.2f", slowest)) ms, \(r.findings.count) findings")
                 for f in r.findings.prefix(5) { print("  FINDING \(f)") }

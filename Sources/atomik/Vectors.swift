@@ -1,5 +1,4 @@
 import ArgumentParser
-import AtomikCycle
 import AtomikProgram
 import AtomikStimulus
 import AtomikVectors
@@ -60,7 +59,7 @@ extension Atomik {
             let start = ContinuousClock.now
             let report = try VectorGenerator.run(job)
             let d = ContinuousClock.now - start
-            let secs = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+            let secs = d.seconds
             print("\(report.cycles) cycles, \(report.items) items in \(out)/: \(report.files.joined(separator: ", "))"
                   + String(format: " (%.2f M cycles/s, peak RSS %d MiB)", Double(report.cycles) / secs / 1e6,
                            RunProgress.peakResidentMiB()))
