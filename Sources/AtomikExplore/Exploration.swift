@@ -107,20 +107,26 @@ public enum Exploration {
 
     static func storageIndex(_ p: UnitParameters) -> Int { Storage.allCases.firstIndex(of: p.storage)! }
 
+    /// The RTL sources, as rtl/files.f lists them.
+    static func rtlSources(root: URL) throws -> [String] {
+        try String(contentsOf: root.appendingPathComponent("rtl/files.f"), encoding: .utf8).split(separator: "\n").map(String.init)
+    }
+
     /// The cache key: RTL and harness sources, parameters, tool versions and options.
-    static func cacheKey(_ p: UnitParameters, _ o: ExploreOptions, root: URL, versions: String) throws -> String {
+    static func cacheKey(_ p: UnitParameters, _ o: ExploreOptions, sources: [String], root: URL, versions: String) throws -> String {
         var text = "\(p) \(versions) freq=\(o.frequencyMHz) seeds=\(o.seeds) devices=\(o.devices.map(\.rawValue)) "
             + "pnr=\(o.placeRoute) workloads=\(o.workloads.map(\.rawValue)) length=\(o.workloadLength)\n"
-        let files = try String(contentsOf: root.appendingPathComponent("rtl/files.f"), encoding: .utf8)
-            .split(separator: "\n").map(String.init) + ["rtl/atomik_isa.vh", "explore/atomik_harness.v"]
-        for f in files { text += try String(contentsOf: root.appendingPathComponent(f), encoding: .utf8) }
+        for f in sources + ["rtl/atomik_isa.vh", "explore/atomik_harness.v"] {
+            text += try String(contentsOf: root.appendingPathComponent(f), encoding: .utf8)
+        }
         return String(FNV1a.hash(text.utf8), radix: 16)
     }
 
     /// Measures one design point (or reads it from the cache).
     public static func measure(_ p: UnitParameters, _ o: ExploreOptions, root: URL, versions: String) throws -> PointResult {
         try p.validate()
-        let key = try cacheKey(p, o, root: root, versions: versions)
+        let rtlFiles = try rtlSources(root: root)
+        let key = try cacheKey(p, o, sources: rtlFiles, root: root, versions: versions)
         let cached = o.cacheDirectory.appendingPathComponent("\(key).json")
         if let data = FileManager.default.contents(atPath: cached.path),
            var r = try? JSONDecoder().decode(PointResult.self, from: data) {
@@ -132,8 +138,7 @@ public enum Exploration {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-explore-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
-        let sources = try String(contentsOf: root.appendingPathComponent("rtl/files.f"), encoding: .utf8)
-            .split(separator: "\n").joined(separator: " ")
+        let sources = rtlFiles.joined(separator: " ")
         let chparam = "-set WIDTH \(p.width) -set CONTEXTS \(p.contexts) -set STORAGE \(storageIndex(p)) -set READ_LATENCY \(p.readLatency)"
 
         // 1. The bare unit's area.
@@ -167,9 +172,9 @@ public enum Exploration {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = try encoder.encode(r)
-        let temporary = cached.appendingPathExtension("partial")
-        try data.write(to: temporary)
-        guard rename(temporary.path, cached.path) == 0 else { throw ExploreError("cannot write the cache entry \(cached.path)") }
+        let entry = try AtomicOutput(path: cached.path)
+        try entry.writer.write { $0.append(contentsOf: data) }
+        try entry.commit()
         return r
     }
 
