@@ -12,8 +12,12 @@ missing=""
 for p in $packages; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then
     echo "setup: installing Debian packages:$missing"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
+    # apt's download sandbox user (_apt) cannot write /dev/null on some of
+    # these machines (mode 755), which makes signature checks fail and leaves
+    # the package lists stale or empty; run those steps as root instead.
+    apt=(apt-get -o APT::Sandbox::User=root)
+    $SUDO "${apt[@]}" update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO "${apt[@]}" install -y -qq $missing >/dev/null
 fi
 
 python=${PYTHON:-python3}
