@@ -15,6 +15,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // The golden model: delta-state algebra, standard library only.
@@ -25,12 +26,14 @@ let package = Package(
         .target(name: "AtomikProgram", dependencies: ["AtomikCore", "AtomikISA"], swiftSettings: hotPath),
         // The cycle-level model of the hardware unit, register by register.
         .target(name: "AtomikCycle", dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram"], swiftSettings: hotPath),
-        // The RTL under Icarus Verilog and Verilator, driven from the cycle model.
-        .target(name: "AtomikRTL", dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle"]),
+        // Designs under test: descriptions of any ATOMiK RTL's ports and protocol (YAML), and presets.
+        .target(name: "AtomikDUT", dependencies: ["AtomikISA", "AtomikProgram", .product(name: "Yams", package: "Yams")]),
+        // The RTL under Icarus Verilog and Verilator: our unit through its testbench, any DUT through a generated bridge.
+        .target(name: "AtomikRTL", dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikDUT"]),
         // Co-simulation: model vs RTL cycle by cycle, model vs core operation by operation.
         .target(
             name: "AtomikCosim",
-            dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikStimulus"],
+            dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikStimulus", "AtomikDUT"],
             swiftSettings: hotPath
         ),
         // Test vectors for RTL testbenches, and functional coverage.
@@ -44,7 +47,8 @@ let package = Package(
         // Fuzzing of every input parser.
         .target(
             name: "AtomikFuzz",
-            dependencies: ["AtomikCore", "AtomikProgram", "AtomikCycle", "AtomikCosim", "AtomikExplore", "AtomikStimulus"]
+            dependencies: ["AtomikCore", "AtomikProgram", "AtomikCycle", "AtomikCosim", "AtomikExplore", "AtomikStimulus",
+                           "AtomikDUT"]
         ),
         // Seedable, portable random stimulus.
         .target(name: "AtomikStimulus", dependencies: ["AtomikCore", "AtomikISA"], swiftSettings: hotPath),
@@ -54,7 +58,7 @@ let package = Package(
             name: "atomik",
             dependencies: [
                 "AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikCosim", "AtomikStimulus",
-                "AtomikVectors", "AtomikExplore", "AtomikFuzz", "AtomikExamples",
+                "AtomikVectors", "AtomikExplore", "AtomikFuzz", "AtomikExamples", "AtomikDUT",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -81,8 +85,10 @@ let package = Package(
         .testTarget(
             name: "AtomikCosimTests",
             dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikCosim",
-                           "AtomikStimulus"]
+                           "AtomikStimulus", "AtomikDUT"],
+            exclude: ["Fixtures"]
         ),
+        .testTarget(name: "AtomikDUTTests", dependencies: ["AtomikDUT", "AtomikProgram"]),
         .testTarget(
             name: "AtomikVectorsTests",
             dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikVectors",

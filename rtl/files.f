@@ -1,5 +1,5 @@
-rtl/atomik_decoder.v
-rtl/atomik_sram_bank.v
-rtl/atomik_unit_ff.v
-rtl/atomik_unit_sram.v
-rtl/atomik_unit.v
+atomik_decoder.v
+atomik_sram_bank.v
+atomik_unit_ff.v
+atomik_unit_sram.v
+atomik_unit.v

@@ -40,7 +40,7 @@ command -v "$tool" >/dev/null || die "$tool not found: install it with 'apt-get 
 
 rtl_dir=${ATOMIK_RTL_DIR:-rtl}
 [ -f "$rtl_dir/atomik_unit.v" ] || die "no RTL in '$rtl_dir' (ATOMIK_RTL_DIR)"
-sources=$(sed "s#^rtl/#$rtl_dir/#" rtl/files.f)
+sources=$(sed "s#^#$rtl_dir/#" rtl/files.f)   # files.f names files relative to itself
 version=$("$tool" -V 2>&1 || true)
 key=$( { for f in $sources "$rtl_dir/atomik_isa.vh" testbench/tb_atomik_unit.v testbench/tb_main.cpp testbench/atomik_shim.cpp
          do cat "$f"; done

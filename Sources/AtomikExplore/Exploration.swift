@@ -107,9 +107,9 @@ public enum Exploration {
 
     static func storageIndex(_ p: UnitParameters) -> Int { Storage.allCases.firstIndex(of: p.storage)! }
 
-    /// The RTL sources, as rtl/files.f lists them.
+    /// The RTL sources, as rtl/files.f lists them (relative to rtl/), relative to `root`.
     static func rtlSources(root: URL) throws -> [String] {
-        try String(contentsOf: root.appendingPathComponent("rtl/files.f"), encoding: .utf8).split(separator: "\n").map(String.init)
+        try String(contentsOf: root.appendingPathComponent("rtl/files.f"), encoding: .utf8).split(separator: "\n").map { "rtl/\($0)" }
     }
 
     /// The cache key: RTL and harness sources, parameters, tool versions and options.

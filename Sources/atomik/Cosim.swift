@@ -61,7 +61,16 @@ extension Atomik {
         @Flag(help: "Mutation check: apply each deliberate RTL fault to a copy of rtl/ and run the regression (--regress, default regress/mutation.txt) against it.")
         var mutate = false
 
+        @OptionGroup var dut: DUTOptions
+
         func validate() throws {
+            if dut.dut != nil {
+                if regress != nil || mutate { throw ValidationError("--dut runs a program or a recipe; --regress and --mutate check our unit") }
+                if (program == nil) == (recipe == nil) { throw ValidationError("give a program file or --recipe, not both") }
+                guard length >= 1, maxMismatches >= 1 else { throw ValidationError("--length and --max-mismatches must be at least 1") }
+                return
+            }
+            try dut.validateUnused()
             _ = try hardware.parameters(design)
             if design.strict && program == nil {
                 throw ValidationError("--strict checks the values of a program file; a recipe makes its own (over-wide on purpose)")
@@ -75,17 +84,20 @@ extension Atomik {
             guard maxMismatches >= 1 else { throw ValidationError("--max-mismatches must be at least 1") }
         }
 
-        func run() throws {
-            if mutate { return try runMutationCheck() }
-            if let regress { return try runRegression(regress) }
-            let stimulus: CosimStimulus
+        var stimulus: CosimStimulus {
             if let recipe {
                 let chosen = seed ?? ProcessInfo.processInfo.environment["ATOMIK_SEED"].flatMap { UInt64($0) }
                     ?? UInt64(Date().timeIntervalSince1970 * 1000)
-                stimulus = .recipe(recipe, seed: chosen, length: length)
-            } else {
-                stimulus = .program(path: program!, strict: design.strict)
+                return .recipe(recipe, seed: chosen, length: length)
             }
+            return .program(path: program!, strict: design.strict)
+        }
+
+        func run() throws {
+            if mutate { return try runMutationCheck() }
+            if let regress { return try runRegression(regress) }
+            if dut.dut != nil { return try runDUT() }
+            let stimulus = stimulus
             var options = CosimOptions(parameters: try hardware.parameters(design))
             options.maxMismatches = maxMismatches
             options.contextCycles = context
@@ -99,6 +111,20 @@ extension Atomik {
             if outcomes.contains(where: { !$0.passed }) { throw ExitCode(1) }
         }
     
+        /// Transaction-level co-simulation of a described design.
+        func runDUT() throws {
+            var session = DUTCosimSession(dut: try dut.description(), dutArguments: try dut.arguments(), stimulus: stimulus,
+                                          simulators: simulator.simulators, outputDirectory: out)
+            session.options.maxMismatches = maxMismatches
+            session.options.recentOperations = context
+            session.shrink = !noShrink
+            let outcomes = try session.run { line in print(line) }
+            if Interrupt.requested {
+                throw Interrupted("interrupted: the operations above were compared; run the replay command to start again")
+            }
+            if outcomes.contains(where: { !$0.passed }) { throw ExitCode(1) }
+        }
+
         func entries(_ path: String) throws -> [RegressionEntry] {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw ValidationError("cannot read the regression list '\(path)'")

@@ -25,7 +25,7 @@ func shell(_ arguments: [String], environment: [String: String]? = nil) throws -
 
 func rtlSources() throws -> [String] {
     try String(contentsOf: repositoryRoot.appendingPathComponent("rtl/files.f"), encoding: .utf8)
-        .split(separator: "\n").map(String.init)
+        .split(separator: "\n").map { "rtl/\($0)" }
 }
 
 func verilatorFlags(_ p: UnitParameters) -> [String] {

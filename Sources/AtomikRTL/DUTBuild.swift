@@ -1,0 +1,104 @@
+import AtomikCore
+import AtomikDUT
+import Foundation
+
+/// Builds a described design for a simulator, once per design and tool
+/// version: the Icarus testbench (`atomik_bridge_tb`) as a vvp file, or the
+/// Verilator model of `atomik_bridge` as a shared library with a C ABI for
+/// lockstep. Everything but the user's RTL is generated here, so the tool
+/// needs no files of its own at run time.
+///
+/// Builds are cached under $ATOMIK_RTL_CACHE (default ~/.cache/atomik/rtl),
+/// keyed by the generated sources, every RTL and include file, the defines
+/// and the tool's version.
+public enum DUTBuild {
+    public static var cacheRoot: URL {
+        if let dir = ProcessInfo.processInfo.environment["ATOMIK_RTL_CACHE"] { return URL(fileURLWithPath: dir) }
+        let home = ProcessInfo.processInfo.environment["HOME"] ?? NSTemporaryDirectory()
+        return URL(fileURLWithPath: home).appendingPathComponent(".cache/atomik/rtl")
+    }
+
+    /// The vvp file of the Icarus testbench.
+    public static func icarus(_ d: DUTDescription, timeout: Duration = .seconds(600)) throws -> String {
+        try build(d, simulator: .icarus, timeout: timeout) { dir, bridge in
+            let out = dir.appendingPathComponent("sim").path
+            try run(["iverilog", "-g2012", "-s", "atomik_bridge_tb", "-o", out] + flags(d, define: "-D", include: "-I")
+                    + d.files + [bridge], what: "iverilog", timeout: timeout)
+            return out
+        }
+    }
+
+    /// The shared library of the Verilator model (see `DUTShim`).
+    public static func verilatorShim(_ d: DUTDescription, timeout: Duration = .seconds(900)) throws -> String {
+        try build(d, simulator: .verilator, timeout: timeout) { dir, bridge in
+            let obj = dir.appendingPathComponent("obj")
+            try run(["verilator", "--cc", "-Wno-fatal", "-Wno-lint", "-Wno-style", "-O3", "--top-module", "atomik_bridge",
+                     "-Mdir", obj.path] + flags(d, define: "-D", include: "-I") + d.files + [bridge],
+                    what: "verilator", timeout: timeout)
+            let generated = try FileManager.default.contentsOfDirectory(atPath: obj.path)
+                .filter { $0.hasPrefix("Vatomik_bridge") && $0.hasSuffix(".cpp") }.sorted()
+            let unity = dir.appendingPathComponent("model.cpp")
+            try generated.map { "#include \"\(obj.path)/\($0)\"\n" }.joined().write(to: unity, atomically: true, encoding: .utf8)
+            let shim = dir.appendingPathComponent("shim.cpp")
+            try DUTShim.source(width: d.width).write(to: shim, atomically: true, encoding: .utf8)
+            let inc = "/usr/share/verilator/include", out = dir.appendingPathComponent("sim.so").path
+            try run(["g++", "-std=c++17", "-O3", "-fPIC", "-shared", "-faligned-new", "-Wl,-Bsymbolic", "-DVM_COVERAGE=0",
+                     "-DVM_SC=0", "-DVM_TRACE=0", "-I\(obj.path)", "-I\(inc)", "-I\(inc)/vltstd", "-o", out, shim.path,
+                     unity.path, "\(inc)/verilated.cpp", "\(inc)/verilated_threads.cpp", "-pthread", "-latomic"],
+                    what: "g++ (the Verilator model)", timeout: timeout)
+            try FileManager.default.removeItem(at: obj)
+            return out
+        }
+    }
+
+    static func flags(_ d: DUTDescription, define: String, include: String) -> [String] {
+        d.includeDirectories.map { include + $0 } + d.defines.map { define + $0.name + ($0.value.map { "=" + $0 } ?? "") }
+    }
+
+    /// Builds into a fresh directory renamed into the cache, or returns the cached product.
+    static func build(_ d: DUTDescription, simulator: RTLSimulator, timeout: Duration,
+                      _ body: (URL, String) throws -> String) throws -> String {
+        let (command, package) = simulator.tool
+        guard RTLSimulator.onPath(command) else {
+            throw RTLError("\(command) is not installed: install it with 'apt-get install \(package)' (or run scripts/setup.sh)")
+        }
+        let bridge = DUTBridge.verilog(d) + (simulator == .icarus ? DUTBridge.testbench(d) : "")
+        var key = bridge + DUTShim.source(width: d.width) + ToolProcess.version(command, flag: "-V") + "\n"
+        key += flags(d, define: "-D", include: "-I").joined(separator: " ")
+        for f in d.files + includeFiles(d) {
+            guard let data = FileManager.default.contents(atPath: f) else { throw RTLError("cannot read the RTL file \(f)") }
+            key += "\n\(f)\n" + String(decoding: data, as: UTF8.self)
+        }
+        let cache = cacheRoot.appendingPathComponent("dut-\(simulator.rawValue)-\(String(FNV1a.hash(key.utf8), radix: 16))")
+        let product = cache.appendingPathComponent(simulator == .icarus ? "sim" : "sim.so")
+        if FileManager.default.fileExists(atPath: product.path) { return product.path }
+        try FileManager.default.createDirectory(at: cacheRoot, withIntermediateDirectories: true)
+        let tmp = cacheRoot.appendingPathComponent("tmp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let bridgeFile = tmp.appendingPathComponent("atomik_bridge.v")
+        try bridge.write(to: bridgeFile, atomically: true, encoding: .utf8)
+        let built = try body(tmp, bridgeFile.path)
+        // Another run may have built it meanwhile: either copy is good.
+        if (try? FileManager.default.moveItem(at: tmp, to: cache)) == nil,
+           !FileManager.default.fileExists(atPath: product.path) {
+            throw RTLError("cannot move the build \(built) into the cache \(cache.path)")
+        }
+        return product.path
+    }
+
+    /// The Verilog headers in the include directories (they change a build too).
+    static func includeFiles(_ d: DUTDescription) -> [String] {
+        d.includeDirectories.flatMap { dir in
+            ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [])
+                .filter { $0.hasSuffix(".vh") || $0.hasSuffix(".svh") || $0.hasSuffix(".v") || $0.hasSuffix(".sv") }
+                .sorted().map { dir + "/" + $0 }
+        }
+    }
+
+    static func run(_ arguments: [String], what: String, timeout: Duration) throws {
+        let r = try ToolProcess.run(arguments, in: FileManager.default.temporaryDirectory, timeout: timeout)
+        if r.timedOut { throw RTLError("\(what) timed out after \(timeout) and was stopped") }
+        guard r.status == 0 else { throw RTLError("\(what) failed (exit \(r.status)) building the DUT:\n\(r.output)") }
+    }
+}

@@ -1,0 +1,3 @@
+import AtomikDUT
+import AtomikProgram
+import Testing
