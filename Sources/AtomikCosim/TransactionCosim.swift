@@ -231,6 +231,7 @@ public enum TransactionCosim {
             case "E": end = cycle
             default: throw RTLError("malformed testbench event: \(line)")
             }
+            end = max(end, cycle)
             if checker.stopped { break }
         }
         checker.finish(cycle: end)

@@ -47,28 +47,25 @@ public enum DUTBridge {
             output wire             beat,
             output wire [\(w - 1):0]       beat_data
         );
-            reg  [\(ob - 1):0] opcode;
-            reg        keep;
-            reg        expected;
-            reg        known;
-            always @* begin
-                opcode = \(ob)'d\(op.idle ?? 0);
-                keep = 1'b\(1 - op.keepValue);
-                expected = 1'b0;
-                known = 1'b0;
-                case (in_kind)
-
         """
-        for kind in OperationKind.allCases {
+        // Continuous assignments, not always @*: Icarus runs an always block only
+        // on a change of its inputs, which left these x until in_kind first changed.
+        var opcode = "\(ob)'d\(op.idle ?? 0)", keep = "1'b\(1 - op.keepValue)", expected = "1'b0", known = "1'b0"
+        for kind in OperationKind.allCases.reversed() {
             guard let e = op.encoding[kind] else { continue }
-            let keepBit = kind == .swapKeep ? op.keepValue : 1 - op.keepValue
-            v += "            3'd\(code(kind)): begin opcode = \(ob)'d\(e); keep = 1'b\(keepBit); "
-                + "expected = 1'b\(d.result.beats.contains(kind) ? 1 : 0); known = 1'b1; end   // \(kind.rawValue)\n"
+            let test = "in_kind == 3'd\(code(kind))"
+            opcode = "\(test) ? \(ob)'d\(e) : \(opcode)"
+            keep = "\(test) ? 1'b\(kind == .swapKeep ? op.keepValue : 1 - op.keepValue) : \(keep)"
+            expected = "\(test) ? 1'b\(d.result.beats.contains(kind) ? 1 : 0) : \(expected)"
+            known = "\(test) ? 1'b1 : \(known)"
         }
-        v += """
-                    default: ;
-                endcase
-            end
+        v += "\n" + """
+            // in_kind: 0 load, 1 accum, 2 read, 3 swap (with a value), 4 swap-keep
+            wire [\(ob - 1):0] opcode = \(opcode);
+            wire keep = \(keep);
+            wire expected = \(expected);
+            wire known = \(known);
+
             assign in_beat_expected = expected;
 
         """
@@ -76,7 +73,7 @@ public enum DUTBridge {
         var gate = "1'b1", ready = "1'b1"
         switch d.acceptance {
         case .everyCycle: break
-        case .ready(let port): ready = "dut_ready"; v += "    wire dut_ready;\n"; _ = port
+        case .ready: ready = "dut_ready"; v += "    wire dut_ready;\n"
         case .oneAtATime(let port):
             gate = "!busy"
             if port != nil { ready = "dut_ready"; v += "    wire dut_ready;\n" }
