@@ -231,7 +231,8 @@ public enum TransactionCosim {
             case "E": end = cycle
             default: throw RTLError("malformed testbench event: \(line)")
             }
-            end = max(end, cycle)
+            // A count of cycles, as the lockstep gives it when a fault stops the run.
+            if f[0] != "E" { end = max(end, cycle + 1) }
             if checker.stopped { break }
         }
         checker.finish(cycle: end)

@@ -202,7 +202,7 @@ public struct DUTDescriptionParser {
             beats = [.read, .swap, .swapKeep]
         }
         beats.formIntersection(operation.supported)
-        for k in operation.supported where k.returnsValue && !beats.contains(k) {
+        for k in OperationKind.allCases where operation.supported.contains(k) && k.returnsValue && !beats.contains(k) {
             throw error("result.beats: \(k.rawValue) returns a value, so it must give a result beat", at: res["beats"] ?? res.node)
         }
         let result = ResultInterface(valid: resultValid, latency: latency,
@@ -322,7 +322,7 @@ public struct DUTDescriptionParser {
         let url = URL(fileURLWithPath: full)
         let dir = url.deletingLastPathComponent().path, pattern = url.lastPathComponent
         guard !dir.contains("*") else { throw error("'*' is allowed in the file name only, not in directories", at: t.node) }
-        guard checkFiles else { return [] }
+        guard checkFiles else { return [full] }
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { Self.matches($0, pattern) }.sorted()
         guard !names.isEmpty else { throw error("no RTL file matches '\(t.value)' in \(dir)", at: t.node) }
         return names.map { dir + "/" + $0 }
@@ -344,7 +344,7 @@ public struct DUTDescriptionParser {
     func fileList(_ node: Node) throws -> [String] {
         let t = try string(node, "rtl.file_list")
         let list = path(t.value)
-        guard checkFiles else { return [] }
+        guard checkFiles else { return [list] }
         guard let data = FileManager.default.contents(atPath: list) else {
             throw error("cannot read the file list '\(t.value)' (looked for \(list))", at: node)
         }

@@ -1,0 +1,157 @@
+import AtomikCosim
+import AtomikDUT
+import AtomikProgram
+import AtomikRTL
+import AtomikStimulus
+import Foundation
+import Testing
+
+let fixtures = repositoryRoot.appendingPathComponent("Tests/AtomikCosimTests/Fixtures")
+
+/// Runs a DUT co-simulation in the library; returns its outcomes and report lines.
+func cosimDUT(_ dut: DUTDescription, _ stimulus: CosimStimulus, simulators: [RTLSimulator] = [.verilator, .icarus],
+              out: URL? = nil, shrink: Bool = false) throws -> (outcomes: [TransactionOutcome], report: [String]) {
+    var session = DUTCosimSession(dut: dut, dutArguments: ["--dut", dut.origin], stimulus: stimulus, simulators: simulators,
+                                  outputDirectory: out?.path ?? FileManager.default.temporaryDirectory
+                                      .appendingPathComponent("atomik-dut-out-\(UUID())").path)
+    session.shrink = shrink
+    var lines: [String] = []
+    let outcomes = try session.run { lines.append($0) }
+    if out == nil { try? FileManager.default.removeItem(atPath: session.outputDirectory) }
+    return (outcomes, lines)
+}
+
+func program(_ text: String) throws -> (path: String, cleanup: () -> Void) {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-dut-\(UUID()).atk")
+    try text.write(to: url, atomically: true, encoding: .utf8)
+    return (url.path, { try? FileManager.default.removeItem(at: url) })
+}
+
+@Suite(.serialized) struct DUTCosimulation {
+    /// The Core v2 preset on a fixture with that interface: idle as an opcode,
+    /// no SWAP, the result on a data port one cycle after a READ.
+    @Test(arguments: [8, 64, 100])
+    func coreV2PresetPasses(_ width: Int) throws {
+        try #require(simulatorsInstalled(), "simulators are not installed")
+        let dut = try DUTPreset.corev2.load(rtlDirectory: fixtures.appendingPathComponent("corev2").path,
+                                            parameters: [("DATA_WIDTH", "\(width)")])
+        for recipe in [Recipe.uniform, .reset, .idle] {
+            let (outcomes, _) = try cosimDUT(dut, .recipe(recipe, seed: 5, length: 1500))
+            #expect(outcomes.count == 2)
+            for o in outcomes {
+                #expect(o.passed, "\(recipe) on \(o.simulator): \(o.message)")
+                #expect(o.beats > 100 && o.operations > 700)
+            }
+            #expect(outcomes[0].cycles == outcomes[1].cycles, "both simulators run the same cycles")
+        }
+    }
+
+    /// The ASIC preset: one operation at a time, a beat for every operation,
+    /// several cycles per READ and SWAP, operations ignored while busy.
+    @Test(arguments: ["1", "2"])
+    func asicPresetPasses(_ latency: String) throws {
+        try #require(simulatorsInstalled(), "simulators are not installed")
+        let dut = try DUTPreset.asic.load(rtlDirectory: fixtures.appendingPathComponent("asic").path,
+                                          parameters: [("ADDR_WIDTH", "3"), ("DATA_WIDTH", "16"), ("READ_LATENCY", latency)])
+        #expect(dut.contexts == 8 && dut.width == 16)
+        let (outcomes, _) = try cosimDUT(dut, .recipe(.hazard, seed: 3, length: 2000))
+        for o in outcomes {
+            #expect(o.passed, "\(o.simulator): \(o.message)")
+            #expect(o.beats == o.operations, "every operation gives a beat")
+            #expect(o.cycles > 2 * o.operations, "READ and SWAP take several cycles")
+        }
+        #expect(outcomes[0].cycles == outcomes[1].cycles)
+    }
+
+    /// The same core with a ready port (a define), described in a file.
+    @Test func readyVariantFromAFilePasses() throws {
+        try #require(simulatorsInstalled(), "simulators are not installed")
+        let dut = try DUTDescriptionParser.load(path: fixtures.appendingPathComponent("asic/asic-ready.yaml").path)
+        #expect(dut.defines.map { "\($0.name)=\($0.value ?? "")" } == ["WITH_READY=1"])
+        let (outcomes, _) = try cosimDUT(dut, .recipe(.uniform, seed: 8, length: 2000))
+        for o in outcomes { #expect(o.passed, "\(o.simulator): \(o.message)") }
+        #expect(outcomes[0].cycles == outcomes[1].cycles)
+    }
+
+    /// Our own unit through its description, at both storages.
+    @Test(arguments: ["0", "1"])
+    func ourUnitPassesAsADUT(_ storage: String) throws {
+        try #require(simulatorsInstalled(), "simulators are not installed")
+        let dut = try DUTPreset.atomikUnit.load(rtlDirectory: repositoryRoot.appendingPathComponent("rtl").path,
+                                                parameters: [("WIDTH", "12"), ("CONTEXTS", "8"), ("STORAGE", storage)])
+        let (outcomes, _) = try cosimDUT(dut, .recipe(.reset, seed: 4, length: 3000))
+        for o in outcomes { #expect(o.passed, "\(o.simulator): \(o.message)") }
+    }
+
+    /// A design that shares accumulators between contexts is caught on both
+    /// simulators, and a 10 000-operation recipe shrinks to a handful.
+    @Test func aliasedContextsAreFoundAndShrunk() throws {
+        try #require(simulatorsInstalled(), "simulators are not installed")
+        let dut = try DUTDescriptionParser.load(path: fixtures.appendingPathComponent("aliased/aliased.yaml").path)
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-aliased-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let (outcomes, report) = try cosimDUT(dut, .recipe(.uniform, seed: 3, length: 10_000), out: out, shrink: true)
+        for o in outcomes {
+            #expect(o.fault == .mismatch)
+            #expect(o.operation?.instruction.opcode.producesResult == true)
+        }
+        let text = report.joined(separator: "\n")
+        #expect(text.contains("atomik-core 0x"), "expected and actual values: \(text)")
+        #expect(text.contains("replay: atomik cosim "))
+        for sim in ["verilator", "icarus"] {
+            let shrunk = try String(contentsOf: out.appendingPathComponent("\(sim)-fault-min.atk"), encoding: .utf8)
+            let ops = shrunk.split(separator: "\n").filter { !$0.hasPrefix("#") }
+            #expect(ops.count <= 6, "\(sim) shrunk to \(ops.count) items")
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("\(sim)-fault.vcd").path))
+            // The shrunk program still fails, on its own.
+            let replay = try cosimDUT(dut, .program(path: out.appendingPathComponent("\(sim)-fault-min.atk").path))
+            #expect(replay.outcomes.allSatisfy { !$0.passed })
+        }
+    }
+
+    /// Protocol faults get their own messages, the same on both simulators.
+    @Test(arguments: [(1, TransactionFault.hang), (2, .unexpectedBeat), (4, .notAccepted)])
+    func protocolFaultsAreNamed(_ fault: Int, _ expected: TransactionFault) throws {
+        try #require(simulatorsInstalled(), "simulators are not installed")
+        let dut = try DUTDescriptionParser.load(path: fixtures.appendingPathComponent("faulty/faulty.yaml").path,
+                                                parameters: [("FAULT", "\(fault)")])
+        let (path, cleanup) = try program("load 1, 5\naccum 1, 3\nload 2, 1\nread 1\n")
+        defer { cleanup() }
+        let (outcomes, _) = try cosimDUT(dut, .program(path: path))
+        for o in outcomes { #expect(o.fault == expected, "\(o.simulator): \(o.message)") }
+        #expect(outcomes[0].cycles == outcomes[1].cycles, "the same count on both simulators")
+        #expect(outcomes[0].message == outcomes[1].message)
+        if expected == .hang { #expect(outcomes[0].message.contains("operation 3 (line 4: read 1)")) }
+        if expected == .notAccepted { #expect(outcomes[0].message.contains("operation 0 (line 1: load 1, 0x5)")) }
+    }
+
+    /// X on a result is a fault of its own under Icarus.
+    @Test func unknownResultUnderIcarus() throws {
+        try #require(simulatorsInstalled(), "simulators are not installed")
+        let dut = try DUTDescriptionParser.load(path: fixtures.appendingPathComponent("faulty/faulty.yaml").path,
+                                                parameters: [("FAULT", "3")])
+        let (path, cleanup) = try program("load 1, 0\nread 1\n")
+        defer { cleanup() }
+        let (outcomes, _) = try cosimDUT(dut, .program(path: path), simulators: [.icarus])
+        #expect(outcomes[0].fault == .unknownResult)
+    }
+
+    /// A program with an operation the DUT lacks is refused with its line, before anything runs;
+    /// a recipe generates only the operations the DUT has.
+    @Test func unsupportedOperationsAreRefused() throws {
+        try #require(simulatorsInstalled(), "simulators are not installed")
+        let dut = try DUTPreset.corev2.load(rtlDirectory: fixtures.appendingPathComponent("corev2").path)
+        let (path, cleanup) = try program("load 0, 1\n\nswap 0\n")
+        defer { cleanup() }
+        #expect {
+            try cosimDUT(dut, .program(path: path))
+        } throws: { error in
+            "\(error)".contains(":3:1: error: swap-keep is not an operation of the DUT corev2 (it supports load, accum, read)")
+        }
+        var stream = try DUTCosimSession.stream(.recipe(.swapStorm, seed: 1, length: 500), dut: dut)
+        var kinds = Set<OperationKind>()
+        while let (item, _) = try stream() { if case .op(let i) = item { kinds.insert(OperationKind(i)) } }
+        #expect(kinds.isSubset(of: [.load, .accum, .read]) && kinds.contains(.read))
+        _ = stream
+    }
+}
