@@ -41,6 +41,15 @@ public struct DUTDescriptionParser {
     }
 
     func parseAny(_ text: String) throws -> DUTDescription {
+        // libyaml nests without a limit and Yams composes recursively: a hand-written
+        // description never nests deeply, so refuse before a deep one exhausts the stack.
+        var depth = 0, line = 1
+        for c in text.utf8 {
+            if c == UInt8(ascii: "\n") { line += 1 }
+            if c == UInt8(ascii: "[") || c == UInt8(ascii: "{") { depth += 1 }
+            if c == UInt8(ascii: "]") || c == UInt8(ascii: "}") { depth -= 1 }
+            if depth > 32 { throw ProgramError("brackets nested more than 32 deep", at: SourceLocation(file: file, line: line, column: 1)) }
+        }
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else { throw error("the description is empty", at: nil) }

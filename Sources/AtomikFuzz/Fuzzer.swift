@@ -1,6 +1,7 @@
 import AtomikCore
 import AtomikCosim
 import AtomikCycle
+import AtomikDUT
 import AtomikExplore
 import AtomikProgram
 import AtomikStimulus
@@ -17,6 +18,7 @@ public enum Fuzzer {
         case deltaMessage = "delta-message"
         case regressionList = "regression-list"
         case sweepPoints = "sweep-points"
+        case dutDescription = "dut-description"
     }
 
     /// What a run of one target found.
@@ -73,11 +75,17 @@ public enum Fuzzer {
                 guard m.bytes == bytes else { throw FuzzFinding("message does not round-trip") }
                 return nil
             } catch let e as AtomikError { return e.description }
-        case .regressionList, .sweepPoints:
+        case .regressionList, .sweepPoints, .dutDescription:
             let text = String(decoding: bytes, as: UTF8.self)
             do {
-                if target == .regressionList { _ = try RegressionList.parse(text, file: name) }
-                else { _ = try SweepDefinition.parse(text, file: name) }
+                switch target {
+                case .regressionList: _ = try RegressionList.parse(text, file: name)
+                case .sweepPoints: _ = try SweepDefinition.parse(text, file: name)
+                default:
+                    var parser = DUTDescriptionParser(file: name, base: "/")
+                    parser.checkFiles = false
+                    _ = try parser.parse(text)
+                }
                 return nil
             } catch {
                 guard let l = error.location, l.file == name, l.line >= 1, l.column >= 1 else {
@@ -104,11 +112,13 @@ public enum Fuzzer {
         case .deltaMessage: ["\u{01}\u{02}\u{03}\u{04}\u{11}\u{22}\u{33}\u{44}\u{55}\u{66}\u{77}\u{08}\u{0a}\u{0b}\u{0c}\u{0d}"]
         case .regressionList: ["width=8 contexts=4 storage=sram latency=2 recipe=hazard seed=3 length=100 simulator=icarus\n"]
         case .sweepPoints: ["width=8 contexts=4 storage=ff\nwidth=64 contexts=256 storage=sram latency=2\n"]
+        case .dutDescription: DUTPreset.allCases.map(\.text)
         }
         return out + builtIn.map { Array($0.utf8) }
     }
 
     static let tokens: [[UInt8]] = ["0x", "_", ",", "-", "#", ";", "\n", "\r\n", "=", "[", "]", "swap", "nop", "reset",
+                                    ": ", "{", "}", "- ", "  ", "**", "&a ", "*a", "!!int ", "'", "\"", "|\n",
                                     String(repeating: "9", count: 200), String(repeating: "f", count: 140), "\u{0}", "\t"]
         .map { Array($0.utf8) } + [[0xFF], [0x80, 0x80, 0x80], [0x08], [0x0C], [0x04]]
 
