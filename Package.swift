@@ -65,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "atomik-bench",
             dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikCosim",
-                           "AtomikStimulus"],
+                           "AtomikStimulus", "AtomikDUT"],
             path: "Sources/AtomikBench",
             swiftSettings: hotPath   // its result sinks are timed with the model
         ),

@@ -19,6 +19,11 @@ public struct TakenOperation: Sendable {
     public var expected: Word?
     public var actual: Word?
 
+    public init(index: Int, line: Int, instruction: Instruction, takenCycle: Int, expected: Word? = nil) {
+        self.index = index; self.line = line; self.instruction = instruction; self.takenCycle = takenCycle
+        self.expected = expected
+    }
+
     /// `op 7 (line 9: read 2)`.
     public var name: String {
         "operation \(index) (" + (line > 0 ? "line \(line): " : "") + TextFormat.format(.op(instruction)) + ")"
@@ -74,20 +79,34 @@ final class TransactionChecker<W: ContextWord> {
     let core: AtomikTable<W>
     let maxMismatches: Int
     let keep: Int
+    /// Bit `DUTBridge.code(kind)` set for the kinds that give a result beat.
+    let beatMask: UInt8
     var outcome: TransactionOutcome
-    /// Operations waiting for their beat, from `head` on.
-    var outstanding: [TakenOperation] = []
+    /// The operations taken, in take order: the last `ring.count` of them
+    /// (a power of two, at least `keep`), kept while recent or waiting for a beat.
+    var ring: [Record]
+    var taken = 0
+    /// Take numbers of the operations waiting for their beat, oldest first.
+    var waiting: [Int] = []
     var head = 0
-    /// The last `keep` operations taken.
-    var recent: [TakenOperation] = []
-    var recentHead = 0
+
+    /// What the checker keeps of one taken operation (no optionals: written in place).
+    struct Record {
+        var instruction = Instruction.read(0)
+        var index = 0, line = 0, takenCycle = 0, beatCycle = -1
+        var expected = W.zero, actual = W.zero
+        var actualKnown = false
+    }
 
     init(_ dut: DUTDescription, simulator: RTLSimulator, maxMismatches: Int, keep: Int) throws {
         self.dut = dut
         core = try AtomikTable<W>(contexts: dut.contexts, width: dut.width)
         self.maxMismatches = maxMismatches
         self.keep = max(1, keep)
+        beatMask = dut.result.beats.reduce(0) { $0 | UInt8(1 << DUTBridge.code($1)) }
         outcome = TransactionOutcome(simulator: simulator)
+        ring = Array(repeating: Record(), count: 1 << (Int.bitWidth - (max(16, self.keep) - 1).leadingZeroBitCount))
+        waiting.reserveCapacity(64)
     }
 
     /// Whether the run should stop (enough mismatches).
@@ -95,51 +114,102 @@ final class TransactionChecker<W: ContextWord> {
 
     func reset() { core.reset() }
 
-    /// The DUT took `instruction` in `cycle`.
-    func take(_ instruction: Instruction, index: Int, line: Int, cycle: Int) throws {
-        var t = TakenOperation(index: index, line: line, instruction: instruction, takenCycle: cycle)
-        let value: W?
+    /// The DUT took `instruction` in `cycle`; `code` is its `DUTBridge.code`.
+    @inline(__always)
+    func take(_ instruction: Instruction, code: Int, index: Int, line: Int, cycle: Int) throws {
+        let value: W
         switch instruction.opcode {
-        case .load: try core.load(instruction.address, W(truncating: instruction.data)); value = nil
-        case .accum: try core.accum(instruction.address, W(truncating: instruction.data)); value = nil
+        case .load: try core.load(instruction.address, W(truncating: instruction.data)); value = .zero
+        case .accum: try core.accum(instruction.address, W(truncating: instruction.data)); value = .zero
         case .read: value = try core.read(instruction.address)
         case .swap: value = try core.swap(instruction.address, instruction.keep ? nil : W(truncating: instruction.data))
         }
-        t.expected = value?.word
+        if beatMask & UInt8(1 << code) != 0 {
+            // The ring must still hold the oldest operation waiting: grow it when it would not.
+            if head < waiting.count && taken - waiting[head] >= ring.count - 1 { grow() }
+            waiting.append(taken)
+        }
+        let slot = taken & (ring.count - 1)
+        ring.withUnsafeMutableBufferPointer { r in
+            r[slot].instruction = instruction
+            r[slot].index = index; r[slot].line = line; r[slot].takenCycle = cycle; r[slot].beatCycle = -1
+            r[slot].expected = value
+        }
+        taken += 1
         outcome.operations += 1
-        if dut.result.beats.contains(OperationKind(instruction)) { outstanding.append(t) }
-        remember(t)
     }
 
-    func remember(_ t: TakenOperation) {
-        if recent.count < keep { recent.append(t) } else {
-            recent[recentHead] = t
-            recentHead = (recentHead + 1) % keep
+    func grow() {
+        var bigger = Array(repeating: Record(), count: ring.count * 2)
+        for n in max(0, taken - ring.count)..<taken { bigger[n & (bigger.count - 1)] = ring[n & (ring.count - 1)] }
+        ring = bigger
+    }
+
+    /// A result beat in `cycle` whose value is in `words` 32-bit words (the lockstep's).
+    @inline(__always)
+    func beat(cycle: Int, words: UnsafePointer<UInt32>, count: Int) {
+        if W.self == UInt64.self, head < waiting.count {
+            // Up to 64 bits: no 512-bit word on the way.
+            let v = UInt64(words[0]) | (count > 1 ? UInt64(words[1]) << 32 : 0)
+            let slot = waiting[head] & (ring.count - 1)
+            let matches: Bool = ring.withUnsafeMutableBufferPointer { r in
+                !r[slot].instruction.opcode.producesResult || unsafeBitCast(r[slot].expected, to: UInt64.self) == v
+            }
+            if matches {
+                ring.withUnsafeMutableBufferPointer { r in
+                    r[slot].beatCycle = cycle
+                    r[slot].actual = unsafeBitCast(v, to: W.self)
+                    r[slot].actualKnown = true
+                }
+                outcome.beats += 1
+                head += 1
+                if head == waiting.count { waiting.removeAll(keepingCapacity: true); head = 0 }
+                return
+            }
         }
+        var limbs = SIMD8<UInt64>(repeating: 0)
+        for k in 0..<count { limbs[k >> 1] |= UInt64(words[k]) << UInt64((k & 1) * 32) }
+        beat(cycle: cycle, value: Word(limbs: limbs))
     }
 
     /// A result beat in `cycle`; `value` nil when it is x or z.
     func beat(cycle: Int, value: Word?) {
         outcome.beats += 1
-        guard head < outstanding.count else {
+        guard head < waiting.count else {
             fail(.unexpectedBeat, cycle: cycle, nil, "a result beat in cycle \(cycle) with no operation outstanding"
                  + (value.map { " (value \(hex($0)))" } ?? ""))
             return
         }
-        var t = outstanding[head]
+        let n = waiting[head]
         head += 1
-        if head > 1024 && head * 2 > outstanding.count { outstanding.removeFirst(head); head = 0 }
-        t.beatCycle = cycle
-        t.actual = value
-        update(t)
-        guard let value else {
+        if head == waiting.count { waiting.removeAll(keepingCapacity: true); head = 0 }
+        let slot = n & (ring.count - 1)
+        let ok: Bool = ring.withUnsafeMutableBufferPointer { r in
+            r[slot].beatCycle = cycle
+            guard let value else { return false }
+            let v = W(truncating: value)
+            r[slot].actual = v
+            r[slot].actualKnown = true
+            return !r[slot].instruction.opcode.producesResult || v == r[slot].expected
+        }
+        if ok { return }
+        let t = operation(n)
+        if value == nil {
             fail(.unknownResult, cycle: cycle, t, "the result of \(t.name), taken in cycle \(t.takenCycle), is x or z in cycle \(cycle)")
-            return
-        }
-        if let expected = t.expected, expected != value {
+        } else {
             fail(.mismatch, cycle: cycle, t, "\(t.name), taken in cycle \(t.takenCycle), result in cycle \(cycle): "
-                 + "atomik-core \(hex(expected)), DUT \(hex(value))")
+                 + "atomik-core \(hex(t.expected ?? .zero)), DUT \(hex(t.actual ?? .zero))")
         }
+    }
+
+    /// The operation taken `n`-th, as reports show it (it must still be in the ring).
+    func operation(_ n: Int) -> TakenOperation {
+        let r = ring[n & (ring.count - 1)]
+        var t = TakenOperation(index: r.index, line: r.line, instruction: r.instruction, takenCycle: r.takenCycle,
+                               expected: r.instruction.opcode.producesResult ? r.expected.word : nil)
+        if r.beatCycle >= 0 { t.beatCycle = r.beatCycle }
+        if r.actualKnown && r.beatCycle >= 0 { t.actual = r.actual.word }
+        return t
     }
 
     /// Result-valid was x or z in `cycle`.
@@ -157,15 +227,11 @@ final class TransactionChecker<W: ContextWord> {
     /// The run ended in `cycle`: anything still outstanding never got its result.
     func finish(cycle: Int) {
         outcome.cycles = cycle
-        if head < outstanding.count, outcome.fault == nil || outcome.fault == .mismatch && !stopped {
-            let t = outstanding[head]
+        if head < waiting.count, outcome.fault == nil || outcome.fault == .mismatch && !stopped {
+            let t = operation(waiting[head])
             fail(.hang, cycle: cycle, t, "no result for \(t.name), taken in cycle \(t.takenCycle): "
                  + "waited \(cycle - t.takenCycle) cycles (timeout \(dut.timeout))")
         }
-    }
-
-    func update(_ t: TakenOperation) {
-        if let k = recent.lastIndex(where: { $0.index == t.index && $0.takenCycle == t.takenCycle }) { recent[k] = t }
     }
 
     func fail(_ fault: TransactionFault, cycle: Int, _ t: TakenOperation?, _ message: String) {
@@ -175,7 +241,7 @@ final class TransactionChecker<W: ContextWord> {
         outcome.message = message
         outcome.operation = t
         outcome.faultCycle = cycle
-        outcome.recent = Array(recent[recentHead...] + recent[..<recentHead])
+        outcome.recent = (max(0, taken - keep)..<taken).map(operation)
     }
 
     func hex(_ w: Word) -> String { "0x" + w.hex(digits: (dut.width + 3) / 4) }

@@ -51,24 +51,24 @@ public enum TransactionCosim {
         defer { data.deallocate(); beat.deallocate() }
         let mask = Word.mask(width: dut.width)
         let timeout = dut.timeout, resetCycles = dut.reset.cycles
-        let supported = dut.supported
+        let supported = dut.supported.reduce(0) { $0 | 1 << DUTBridge.code($1) }
 
         var control: Int32 = 1, address: UInt32 = 0
         var cycle = 0, outstanding = 0, quiet = 0, waited = 0, idleLeft = 0, resetLeft = resetCycles - 1
         var offering = false, draining = false, pendingReset = 0
-        var current = Instruction.read(0), currentIndex = 0, currentLine = 0, offeredSince = 0, operations = 0
+        var current = Instruction.read(0), currentCode = 0, currentIndex = 0, currentLine = 0, offeredSince = 0, operations = 0
         var itemsRun = 0
         run: while true {
             let out = model.step(control: control, address: address, data: data, beat: beat)
             if control & 1 == 0 {
                 if out & 1 != 0 {
-                    try checker.take(current, index: currentIndex, line: currentLine, cycle: cycle)
+                    try checker.take(current, code: currentCode, index: currentIndex, line: currentLine, cycle: cycle)
                     if out & 2 != 0 { outstanding += 1 }
                     offering = false
                     waited = 0
                 }
                 if out & 4 != 0 {
-                    checker.beat(cycle: cycle, value: Self.word(beat, words: words))
+                    checker.beat(cycle: cycle, words: beat, count: words)
                     outstanding -= 1
                 }
             }
@@ -109,14 +109,14 @@ public enum TransactionCosim {
                 itemsRun += 1
                 switch item {
                 case .op(var inst):
-                    let kind = OperationKind(inst)
-                    guard supported.contains(kind) else { throw unsupported(dut, inst, line: line) }
+                    let code = DUTBridge.code(inst)
+                    guard supported & 1 << code != 0 else { throw unsupported(dut, inst, line: line) }
                     inst.data = inst.data & mask
-                    current = inst; currentIndex = operations; currentLine = line
+                    current = inst; currentCode = code; currentIndex = operations; currentLine = line
                     operations += 1
                     offering = true
                     offeredSince = cycle
-                    control = 2 | Int32(DUTBridge.code(kind)) << 2
+                    control = 2 | Int32(code) << 2
                     address = UInt32(inst.address)
                     for k in 0..<words { data[k] = UInt32(truncatingIfNeeded: inst.data.limbs[k >> 1] >> UInt64((k & 1) * 32)) }
                 case .idle(let n):
@@ -136,12 +136,6 @@ public enum TransactionCosim {
         var outcome = checker.outcome
         outcome.itemsRun = itemsRun
         return outcome
-    }
-
-    static func word(_ w: UnsafeMutablePointer<UInt32>, words: Int) -> Word {
-        var limbs = SIMD8<UInt64>(repeating: 0)
-        for k in 0..<words { limbs[k >> 1] |= UInt64(w[k]) << UInt64((k & 1) * 32) }
-        return Word(limbs: limbs)
     }
 
     /// The error for a program operation the DUT does not support.
@@ -219,7 +213,7 @@ public enum TransactionCosim {
             switch f[0] {
             case "T":
                 guard let (inst, index, l) = nextOperation() else { throw RTLError("the testbench took more operations than the program has") }
-                try checker.take(inst, index: index, line: l, cycle: cycle)
+                try checker.take(inst, code: DUTBridge.code(inst), index: index, line: l, cycle: cycle)
             case "B":
                 guard f.count == 3 else { throw RTLError("malformed testbench event: \(line)") }
                 checker.beat(cycle: cycle, value: parseHex(f[2]))

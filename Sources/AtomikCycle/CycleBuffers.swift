@@ -78,6 +78,16 @@ public final class CycleBuffers: @unchecked Sendable {
     public func matches(_ other: CycleBuffers, at k: Int) -> Bool {
         let o = outCtl[k]
         if o != other.outCtl[k] & 0x1F { return false }
+        if words == 2 {
+            // Up to 64 bits: one load a value (two words read as one).
+            @inline(__always) func same(_ a: UnsafeMutablePointer<UInt32>, _ b: UnsafeMutablePointer<UInt32>) -> Bool {
+                UnsafeRawPointer(a + 2 * k).loadUnaligned(as: UInt64.self) == UnsafeRawPointer(b + 2 * k).loadUnaligned(as: UInt64.self)
+            }
+            if !same(outRdata, other.outRdata) { return false }
+            if o & 0x18 == 0 { return true }
+            return outWaddr[k] == other.outWaddr[k] && (o & 8 == 0 || same(outWref, other.outWref))
+                && (o & 16 == 0 || same(outWacc, other.outWacc))
+        }
         let base = k * words
         for j in 0..<words where outRdata[base + j] != other.outRdata[base + j] { return false }
         if o & 0x18 != 0 && outWaddr[k] != other.outWaddr[k] { return false }

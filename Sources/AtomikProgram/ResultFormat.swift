@@ -13,6 +13,11 @@ public struct OperationResult: Hashable, Sendable {
     public init(index: Int, opcode: Opcode, address: Int, value: Word) {
         self.index = index; self.opcode = opcode; self.address = address; self.value = value
     }
+
+    /// Inlinable, so that co-simulation compares results in its loop (the derived one is a call per result).
+    @inlinable public static func == (a: OperationResult, b: OperationResult) -> Bool {
+        a.index == b.index && a.address == b.address && a.opcode == b.opcode && a.value.limbs == b.value.limbs
+    }
 }
 
 /// The text every engine prints, so that outputs compare byte for byte:

@@ -1,4 +1,5 @@
 import AtomikDUT
+import AtomikISA
 
 /// The Verilog generated for a described design: `atomik_bridge`, which
 /// drives the DUT through the protocol its description gives and presents
@@ -26,6 +27,12 @@ public enum DUTBridge {
         case .swap: 3
         case .swapKeep: 4
         }
+    }
+
+    /// The bridge's code of an instruction (no set look-up: the lockstep calls it once an operation).
+    @inline(__always)
+    public static func code(_ i: Instruction) -> Int {
+        Int(i.opcode.rawValue) + (i.keep ? 1 : 0)
     }
 
     public static func verilog(_ d: DUTDescription) -> String {

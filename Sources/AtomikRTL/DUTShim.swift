@@ -6,23 +6,27 @@ import Glibc
 
 /// A described design compiled by Verilator (`atomik_bridge` around the DUT)
 /// into a shared library, loaded in this process and stepped one cycle per
-/// call for lockstep co-simulation. Each run creates a fresh model, so no
-/// state (memories that reset does not clear) carries from one run to the next.
+/// call for lockstep co-simulation. Models are never destroyed (Verilator
+/// 5.006 deadlocks destroying a second model that has public signals): a run
+/// takes an idle model from a pool and gives it back, and every run starts
+/// with the DUT's reset, so only what that reset leaves alone (memories
+/// without a reset) can carry from one run to the next.
 public final class DUTShim: @unchecked Sendable {
     typealias CreateFn = @convention(c) () -> UnsafeMutableRawPointer?
-    typealias DestroyFn = @convention(c) (UnsafeMutableRawPointer?) -> Void
     typealias WordsFn = @convention(c) () -> Int32
     typealias StepFn = @convention(c) (UnsafeMutableRawPointer?, Int32, UInt32, UnsafePointer<UInt32>?,
                                        UnsafeMutablePointer<UInt32>?) -> Int32
 
     let createFn: CreateFn
-    let destroyFn: DestroyFn
     let stepFn: StepFn
     /// 32-bit words of a data value.
     public let words: Int
 
     nonisolated(unsafe) private static var loaded: [String: DUTShim] = [:]
     private static let loadedLock = NSLock()
+    /// Models not in use.
+    private var idle: [UnsafeMutableRawPointer] = []
+    private let idleLock = NSLock()
 
     /// The shim of the library at `path` (loaded once per process).
     public static func load(_ path: String) throws -> DUTShim {
@@ -43,23 +47,29 @@ public final class DUTShim: @unchecked Sendable {
             return unsafeBitCast(s, to: T.self)
         }
         createFn = try symbol("atomik_bridge_create", CreateFn.self)
-        destroyFn = try symbol("atomik_bridge_destroy", DestroyFn.self)
         stepFn = try symbol("atomik_bridge_step", StepFn.self)
         words = Int(try symbol("atomik_bridge_words", WordsFn.self)())
     }
 
-    /// One model instance: a fresh DUT, in reset until the first step says otherwise.
+    /// One model in use by one run.
     public final class Instance {
         let shim: DUTShim
         let handle: UnsafeMutableRawPointer
 
         init(_ shim: DUTShim) throws {
             self.shim = shim
-            guard let h = shim.createFn() else { throw RTLError("the Verilator model could not be created") }
+            shim.idleLock.lock()
+            let pooled = shim.idle.popLast()
+            shim.idleLock.unlock()
+            guard let h = pooled ?? shim.createFn() else { throw RTLError("the Verilator model could not be created") }
             handle = h
         }
 
-        deinit { shim.destroyFn(handle) }
+        deinit {
+            shim.idleLock.lock()
+            shim.idle.append(handle)
+            shim.idleLock.unlock()
+        }
 
         /// Runs one cycle with these inputs; `data` holds `words` words. Returns
         /// the bridge's outputs before the edge: bit 0 take, bit 1 beat expected,
@@ -115,8 +125,6 @@ public final class DUTShim: @unchecked Sendable {
             m->top.eval();
             return m;
         }
-
-        void atomik_bridge_destroy(void* handle) { delete static_cast<Model*>(handle); }
 
         // control: bit 0 rst, bit 1 in_valid, bits 4:2 in_kind.
         int atomik_bridge_step(void* handle, int control, uint32_t address, const uint32_t* data, uint32_t* beat_data) {

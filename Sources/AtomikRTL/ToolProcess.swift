@@ -45,9 +45,18 @@ public enum ToolProcess {
                        timedOut: timedOut)
     }
 
-    /// The first line a tool prints for its version flag.
+    /// The first line a tool prints for its version flag (asked once per process:
+    /// `verilator -V` starts Perl, a tenth of a second).
     public static func version(_ tool: String, flag: String) -> String {
+        versionLock.lock()
+        defer { versionLock.unlock() }
+        if let known = versions[tool + " " + flag] { return known }
         let out = (try? run([tool, flag], in: FileManager.default.temporaryDirectory, timeout: .seconds(20)))?.output ?? ""
-        return out.split(separator: "\n").first.map(String.init) ?? "unknown"
+        let line = out.split(separator: "\n").first.map(String.init) ?? "unknown"
+        versions[tool + " " + flag] = line
+        return line
     }
+
+    nonisolated(unsafe) private static var versions: [String: String] = [:]
+    private static let versionLock = NSLock()
 }

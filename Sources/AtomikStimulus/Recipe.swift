@@ -67,6 +67,11 @@ public struct RecipeStream: Sequence, IteratorProtocol {
 
     public mutating func next() -> ProgramItem? {
         guard remaining > 0 else { return nil }
+        if recipe == .uniform {
+            // One item a burst: no queue.
+            remaining -= 1
+            return uniform.next()
+        }
         if head == queue.count {
             queue.removeAll(keepingCapacity: true)
             head = 0
