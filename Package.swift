@@ -19,11 +19,11 @@ let package = Package(
     ],
     targets: [
         // The golden model: delta-state algebra, standard library only.
-        .target(name: "AtomikCore", swiftSettings: hotPath),
+        .target(name: "AtomikCore"),
         // The instruction set: opcodes, SWAP-keep, instruction-word fields.
         .target(name: "AtomikISA", dependencies: ["AtomikCore"]),
         // Programs: text and binary formats, streaming readers, the software engine.
-        .target(name: "AtomikProgram", dependencies: ["AtomikCore", "AtomikISA"], swiftSettings: hotPath),
+        .target(name: "AtomikProgram", dependencies: ["AtomikCore", "AtomikISA"]),
         // The cycle-level model of the hardware unit, register by register.
         .target(name: "AtomikCycle", dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram"], swiftSettings: hotPath),
         // Designs under test: descriptions of any ATOMiK RTL's ports and protocol (YAML), and presets.

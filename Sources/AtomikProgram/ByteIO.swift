@@ -6,18 +6,22 @@ import Darwin
 
 /// A buffered reader of a file descriptor: lines for text, bytes for binary.
 /// Memory stays bounded by the longest line accepted (`maxLineLength`).
+///
+/// Its mutable state is `@exclusivity(unchecked)`: a reader is used by one
+/// thread and never passed `inout`, and the checks cost more than the parsing
+/// of a short line (this module is a library product: no unsafe flags).
 public final class ByteReader {
     public static let maxLineLength = 1 << 20
     public let name: String
     private let fd: Int32
     private let ownsFD: Bool
-    private var buffer: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
-    private var start = 0
-    private var end = 0
-    private var atEOF = false
+    @exclusivity(unchecked) private var buffer: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var capacity: Int
+    @exclusivity(unchecked) private var start = 0
+    @exclusivity(unchecked) private var end = 0
+    @exclusivity(unchecked) private var atEOF = false
     /// Bytes consumed so far (the offset of the next byte).
-    public private(set) var offset = 0
+    @exclusivity(unchecked) public private(set) var offset = 0
 
     /// Opens `path`, or standard input for "-".
     public init(path: String) throws {
@@ -126,7 +130,7 @@ public final class ByteReader {
 public final class ByteWriter {
     private let fd: Int32
     private let ownsFD: Bool
-    private var buffer: [UInt8] = []
+    @exclusivity(unchecked) private var buffer: [UInt8] = []   // one writer, one thread
     private let flushAt = 1 << 16
 
     nonisolated(unsafe) public static let standardOutput = ByteWriter(fd: 1)

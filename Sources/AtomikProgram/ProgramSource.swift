@@ -10,7 +10,7 @@ public final class ProgramSource {
     public let format: Format
     public let options: ProgramOptions
     private let reader: ByteReader
-    private var lineNumber = 0
+    @exclusivity(unchecked) private var lineNumber = 0
 
     /// Opens `path` ("-" for standard input).
     public convenience init(path: String, options: ProgramOptions) throws(ProgramError) {
