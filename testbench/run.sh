@@ -8,7 +8,8 @@
 # PARAM is one of WIDTH CONTEXTS STORAGE READ_LATENCY DEPTH (tb_atomik_unit's
 # parameters); this script is the one place that maps them to each tool's flags.
 # $ATOMIK_RTL_DIR (default rtl) names another copy of the RTL, such as a mutant.
-# Builds are cached in $ATOMIK_RTL_CACHE (default .build/rtl-cache), keyed by
+# Builds are cached in $ATOMIK_RTL_CACHE (default $XDG_CACHE_HOME/atomik/rtl, else
+# ~/.cache/atomik/rtl, where DUT builds go too), keyed by
 # the RTL and testbench sources, the parameters and the simulator's version.
 # `testbench/run.sh SIM [PARAM=VALUE ...] --build-only` builds and prints the
 # cached simulator's path. The run counts only if its output ends with
@@ -45,7 +46,7 @@ version=$("$tool" -V 2>&1 || true)
 key=$( { for f in $sources "$rtl_dir/atomik_isa.vh" testbench/tb_atomik_unit.v testbench/tb_main.cpp testbench/atomik_shim.cpp
          do cat "$f"; done
          echo "${params[*]}"; echo "${version%%$'\n'*}"; } | sha256sum | cut -c1-16)
-cache=${ATOMIK_RTL_CACHE:-$root/.build/rtl-cache}/$sim-$key
+cache=${ATOMIK_RTL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/atomik/rtl}/$sim-$key
 
 if [ ! -d "$cache" ]; then
     mkdir -p "$(dirname "$cache")"

@@ -8,14 +8,17 @@ import Foundation
 /// lockstep. Everything but the user's RTL is generated here, so the tool
 /// needs no files of its own at run time.
 ///
-/// Builds are cached under $ATOMIK_RTL_CACHE (default ~/.cache/atomik/rtl),
+/// Builds are cached under $ATOMIK_RTL_CACHE (default $XDG_CACHE_HOME/atomik/rtl,
+/// else ~/.cache/atomik/rtl, as testbench/run.sh does),
 /// keyed by the generated sources, every RTL and include file, the defines
 /// and the tool's version.
 public enum DUTBuild {
     public static var cacheRoot: URL {
-        if let dir = ProcessInfo.processInfo.environment["ATOMIK_RTL_CACHE"] { return URL(fileURLWithPath: dir) }
-        let home = ProcessInfo.processInfo.environment["HOME"] ?? NSTemporaryDirectory()
-        return URL(fileURLWithPath: home).appendingPathComponent(".cache/atomik/rtl")
+        let env = ProcessInfo.processInfo.environment
+        if let dir = env["ATOMIK_RTL_CACHE"] { return URL(fileURLWithPath: dir) }
+        let cache = env["XDG_CACHE_HOME"].map { URL(fileURLWithPath: $0) }
+            ?? URL(fileURLWithPath: env["HOME"] ?? NSTemporaryDirectory()).appendingPathComponent(".cache")
+        return cache.appendingPathComponent("atomik/rtl")
     }
 
     /// The vvp file of the Icarus testbench.

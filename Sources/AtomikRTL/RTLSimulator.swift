@@ -149,13 +149,17 @@ extension RTLSimulator {
         return Word(limbs: l)
     }
 
-    /// The checkout that holds `testbench/run.sh`: $ATOMIK_HOME, or the first
-    /// directory above the current one or above the executable that has it.
+    /// The tool's own files (`rtl/`, `testbench/`, `explore/`, `regress/`): $ATOMIK_HOME;
+    /// else PREFIX/share/atomik beside an installed PREFIX/bin/atomik (scripts/install.sh);
+    /// else the checkout above the executable; else the checkout above the current directory.
     public static func repositoryRoot() throws -> URL {
         var candidates: [URL] = []
         if let home = ProcessInfo.processInfo.environment["ATOMIK_HOME"] { candidates.append(URL(fileURLWithPath: home)) }
-        for start in [FileManager.default.currentDirectoryPath, CommandLine.arguments[0]] {
-            var url = URL(fileURLWithPath: start).standardizedFileURL
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let bin = URL(fileURLWithPath: executable).standardizedFileURL.deletingLastPathComponent()
+        candidates.append(bin.deletingLastPathComponent().appendingPathComponent("share/atomik"))
+        for start in [bin, URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL] {
+            var url = start
             for _ in 0..<12 {
                 candidates.append(url)
                 url.deleteLastPathComponent()
@@ -164,7 +168,8 @@ extension RTLSimulator {
         if let root = candidates.first(where: {
             FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent("testbench/run.sh").path)
         }) { return root }
-        throw RTLError("cannot find the ATOMiK Sim checkout (testbench/run.sh): run from inside it or set ATOMIK_HOME")
+        throw RTLError("cannot find the tool's files (testbench/run.sh): install with scripts/install.sh PREFIX, "
+                       + "run from a checkout, or set ATOMIK_HOME")
     }
 
     /// Runs testbench/run.sh, killing it after `timeout`; returns its standard output.
