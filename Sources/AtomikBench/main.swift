@@ -15,7 +15,7 @@
 //       (default N = 10^7 cycles; Icarus on N/10).
 //   swift run -c release atomik-bench dut [--ops N]
 //       our unit as a DUT: stepped alone through its shim, and transaction-level
-//       lockstep co-simulation of the same operations (default N = 10^7).
+//       lockstep co-simulation of the same operations (default N = 2 x 10^6, held in memory).
 
 import Foundation
 
@@ -42,7 +42,7 @@ case "core": CoreBenchmark.run(ops: args.ops ?? 1_000_000, python: args.python)
 case "cycle": CycleBenchmark.run(cycles: args.ops ?? 10_000_000)
 case "rtl": RTLBenchmark.run(operations: args.ops ?? 1_000_000)
 case "cosim": CosimBenchmark.run(cycles: args.ops ?? 10_000_000, icarusCycles: (args.ops ?? 10_000_000) / 10)
-case "dut": DUTBenchmark.run(cycles: args.ops ?? 10_000_000)
+case "dut": DUTBenchmark.run(cycles: args.ops ?? 2_000_000)
 default:
     FileHandle.standardError.write("unknown benchmark '\(args.command)': expected core, cycle, rtl, cosim or dut\n".data(using: .utf8)!)
     exit(2)

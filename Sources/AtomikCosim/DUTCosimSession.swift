@@ -148,9 +148,6 @@ public struct DUTCosimSession {
 
     func report(_ o: TransactionOutcome, input: CosimStimulus, say: (String) -> Void) throws {
         say("\(o.fault?.rawValue.uppercased() ?? "FAULT") (\(o.simulator.rawValue) vs atomik-core): \(o.message)")
-        if let t = o.operation, let e = t.expected, t.actual != nil || o.fault == .hang {
-            say("  expected \(hex(e)), actual \(o.fault == .hang ? "none" : hex(t.actual))")
-        }
         if !o.recent.isEmpty {
             say("last \(o.recent.count) operations taken:")
             say("  index  line  operation                  taken   result  expected            actual")

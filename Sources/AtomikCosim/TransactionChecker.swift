@@ -82,13 +82,16 @@ final class TransactionChecker<W: ContextWord> {
     /// Bit `DUTBridge.code(kind)` set for the kinds that give a result beat.
     let beatMask: UInt8
     var outcome: TransactionOutcome
-    /// The operations taken, in take order: the last `ring.count` of them
-    /// (a power of two, at least `keep`), kept while recent or waiting for a beat.
-    var ring: [Record]
+    /// The operations taken, in take order: the last `ringSize` of them (a
+    /// power of two, at least `keep`), kept while recent or waiting for a beat.
+    var ring: UnsafeMutablePointer<Record>
+    var ringSize: Int
     var taken = 0
-    /// Take numbers of the operations waiting for their beat, oldest first.
-    var waiting: [Int] = []
-    var head = 0
+    /// Take numbers of the operations waiting for their beat, oldest first:
+    /// a queue from `head` to `tail` (counts) in a ring of `queueSize`.
+    var queue: UnsafeMutablePointer<Int>
+    var queueSize = 64
+    var head = 0, tail = 0
 
     /// What the checker keeps of one taken operation (no optionals: written in place).
     struct Record {
@@ -105,8 +108,16 @@ final class TransactionChecker<W: ContextWord> {
         self.keep = max(1, keep)
         beatMask = dut.result.beats.reduce(0) { $0 | UInt8(1 << DUTBridge.code($1)) }
         outcome = TransactionOutcome(simulator: simulator)
-        ring = Array(repeating: Record(), count: 1 << (Int.bitWidth - (max(16, self.keep) - 1).leadingZeroBitCount))
-        waiting.reserveCapacity(64)
+        ringSize = 1 << (Int.bitWidth - (max(16, self.keep) - 1).leadingZeroBitCount)
+        ring = .allocate(capacity: ringSize)
+        ring.initialize(repeating: Record(), count: ringSize)
+        queue = .allocate(capacity: queueSize)
+    }
+
+    deinit {
+        ring.deinitialize(count: ringSize)
+        ring.deallocate()
+        queue.deallocate()
     }
 
     /// Whether the run should stop (enough mismatches).
@@ -125,45 +136,52 @@ final class TransactionChecker<W: ContextWord> {
         case .swap: value = try core.swap(instruction.address, instruction.keep ? nil : W(truncating: instruction.data))
         }
         if beatMask & UInt8(1 << code) != 0 {
-            // The ring must still hold the oldest operation waiting: grow it when it would not.
-            if head < waiting.count && taken - waiting[head] >= ring.count - 1 { grow() }
-            waiting.append(taken)
+            // The ring must still hold the oldest operation waiting, and the queue room for one more.
+            if head < tail && taken - queue[head & (queueSize - 1)] >= ringSize - 1 { growRing() }
+            if tail - head == queueSize { growQueue() }
+            queue[tail & (queueSize - 1)] = taken
+            tail += 1
         }
-        let slot = taken & (ring.count - 1)
-        ring.withUnsafeMutableBufferPointer { r in
-            r[slot].instruction = instruction
-            r[slot].index = index; r[slot].line = line; r[slot].takenCycle = cycle; r[slot].beatCycle = -1
-            r[slot].expected = value
-        }
+        let r = ring + (taken & (ringSize - 1))
+        r.pointee.instruction = instruction
+        r.pointee.index = index; r.pointee.line = line; r.pointee.takenCycle = cycle; r.pointee.beatCycle = -1
+        r.pointee.actualKnown = false
+        r.pointee.expected = value
         taken += 1
         outcome.operations += 1
     }
 
-    func grow() {
-        var bigger = Array(repeating: Record(), count: ring.count * 2)
-        for n in max(0, taken - ring.count)..<taken { bigger[n & (bigger.count - 1)] = ring[n & (ring.count - 1)] }
+    func growRing() {
+        let bigger = UnsafeMutablePointer<Record>.allocate(capacity: ringSize * 2)
+        bigger.initialize(repeating: Record(), count: ringSize * 2)
+        for n in max(0, taken - ringSize)..<taken { bigger[n & (ringSize * 2 - 1)] = ring[n & (ringSize - 1)] }
+        ring.deinitialize(count: ringSize)
+        ring.deallocate()
         ring = bigger
+        ringSize *= 2
+    }
+
+    func growQueue() {
+        let bigger = UnsafeMutablePointer<Int>.allocate(capacity: queueSize * 2)
+        for n in head..<tail { bigger[n & (queueSize * 2 - 1)] = queue[n & (queueSize - 1)] }
+        queue.deallocate()
+        queue = bigger
+        queueSize *= 2
     }
 
     /// A result beat in `cycle` whose value is in `words` 32-bit words (the lockstep's).
     @inline(__always)
     func beat(cycle: Int, words: UnsafePointer<UInt32>, count: Int) {
-        if W.self == UInt64.self, head < waiting.count {
+        if W.self == UInt64.self, head < tail {
             // Up to 64 bits: no 512-bit word on the way.
             let v = UInt64(words[0]) | (count > 1 ? UInt64(words[1]) << 32 : 0)
-            let slot = waiting[head] & (ring.count - 1)
-            let matches: Bool = ring.withUnsafeMutableBufferPointer { r in
-                !r[slot].instruction.opcode.producesResult || unsafeBitCast(r[slot].expected, to: UInt64.self) == v
-            }
-            if matches {
-                ring.withUnsafeMutableBufferPointer { r in
-                    r[slot].beatCycle = cycle
-                    r[slot].actual = unsafeBitCast(v, to: W.self)
-                    r[slot].actualKnown = true
-                }
+            let r = ring + (queue[head & (queueSize - 1)] & (ringSize - 1))
+            if !r.pointee.instruction.opcode.producesResult || unsafeBitCast(r.pointee.expected, to: UInt64.self) == v {
+                r.pointee.beatCycle = cycle
+                r.pointee.actual = unsafeBitCast(v, to: W.self)
+                r.pointee.actualKnown = true
                 outcome.beats += 1
                 head += 1
-                if head == waiting.count { waiting.removeAll(keepingCapacity: true); head = 0 }
                 return
             }
         }
@@ -175,24 +193,20 @@ final class TransactionChecker<W: ContextWord> {
     /// A result beat in `cycle`; `value` nil when it is x or z.
     func beat(cycle: Int, value: Word?) {
         outcome.beats += 1
-        guard head < waiting.count else {
+        guard head < tail else {
             fail(.unexpectedBeat, cycle: cycle, nil, "a result beat in cycle \(cycle) with no operation outstanding"
                  + (value.map { " (value \(hex($0)))" } ?? ""))
             return
         }
-        let n = waiting[head]
+        let n = queue[head & (queueSize - 1)]
         head += 1
-        if head == waiting.count { waiting.removeAll(keepingCapacity: true); head = 0 }
-        let slot = n & (ring.count - 1)
-        let ok: Bool = ring.withUnsafeMutableBufferPointer { r in
-            r[slot].beatCycle = cycle
-            guard let value else { return false }
-            let v = W(truncating: value)
-            r[slot].actual = v
-            r[slot].actualKnown = true
-            return !r[slot].instruction.opcode.producesResult || v == r[slot].expected
+        let r = ring + (n & (ringSize - 1))
+        r.pointee.beatCycle = cycle
+        if let value {
+            r.pointee.actual = W(truncating: value)
+            r.pointee.actualKnown = true
+            if !r.pointee.instruction.opcode.producesResult || r.pointee.actual == r.pointee.expected { return }
         }
-        if ok { return }
         let t = operation(n)
         if value == nil {
             fail(.unknownResult, cycle: cycle, t, "the result of \(t.name), taken in cycle \(t.takenCycle), is x or z in cycle \(cycle)")
@@ -204,7 +218,7 @@ final class TransactionChecker<W: ContextWord> {
 
     /// The operation taken `n`-th, as reports show it (it must still be in the ring).
     func operation(_ n: Int) -> TakenOperation {
-        let r = ring[n & (ring.count - 1)]
+        let r = ring[n & (ringSize - 1)]
         var t = TakenOperation(index: r.index, line: r.line, instruction: r.instruction, takenCycle: r.takenCycle,
                                expected: r.instruction.opcode.producesResult ? r.expected.word : nil)
         if r.beatCycle >= 0 { t.beatCycle = r.beatCycle }
@@ -227,8 +241,8 @@ final class TransactionChecker<W: ContextWord> {
     /// The run ended in `cycle`: anything still outstanding never got its result.
     func finish(cycle: Int) {
         outcome.cycles = cycle
-        if head < waiting.count, outcome.fault == nil || outcome.fault == .mismatch && !stopped {
-            let t = operation(waiting[head])
+        if head < tail, outcome.fault == nil || outcome.fault == .mismatch && !stopped {
+            let t = operation(queue[head & (queueSize - 1)])
             fail(.hang, cycle: cycle, t, "no result for \(t.name), taken in cycle \(t.takenCycle): "
                  + "waited \(cycle - t.takenCycle) cycles (timeout \(dut.timeout))")
         }

@@ -49,10 +49,17 @@ struct DUTOptions: ParsableArguments {
         }
     }
 
+    /// The preset named by --dut, unless a file of that name is there.
+    var preset: DUTPreset? {
+        var directory: ObjCBool = false
+        guard let dut, let p = DUTPreset(rawValue: dut) else { return nil }
+        return FileManager.default.fileExists(atPath: dut, isDirectory: &directory) && !directory.boolValue ? nil : p
+    }
+
     /// The description, read and checked.
     func description() throws -> DUTDescription {
         guard let dut else { throw ValidationError("no --dut given") }
-        if let preset = DUTPreset(rawValue: dut), !FileManager.default.fileExists(atPath: dut) {
+        if let preset = preset {
             let dir: String
             if let rtlDir {
                 dir = URL(fileURLWithPath: rtlDir).standardizedFileURL.path
@@ -71,7 +78,7 @@ struct DUTOptions: ParsableArguments {
     func arguments() throws -> [String] {
         guard let dut else { return [] }
         var words: [String]
-        if DUTPreset(rawValue: dut) != nil, !FileManager.default.fileExists(atPath: dut) {
+        if preset != nil {
             words = ["--dut", dut]
             if let rtlDir { words += ["--rtl-dir", URL(fileURLWithPath: rtlDir).standardizedFileURL.path] }
         } else {
