@@ -82,6 +82,8 @@ final class TransactionChecker<W: ContextWord> {
     /// Bit `DUTBridge.code(kind)` set for the kinds that give a result beat.
     let beatMask: UInt8
     var outcome: TransactionOutcome
+    /// Receives each READ and SWAP result the DUT gives, with its value.
+    var results: TransactionCosim.ResultSink?
     /// The operations taken, in take order: the last `ringSize` of them (a
     /// power of two, at least `keep`), kept while recent or waiting for a beat.
     var ring: UnsafeMutablePointer<Record>
@@ -182,6 +184,7 @@ final class TransactionChecker<W: ContextWord> {
                 r.pointee.actualKnown = true
                 outcome.beats += 1
                 head += 1
+                if let results { deliver(r.pointee, to: results) }
                 return
             }
         }
@@ -205,6 +208,7 @@ final class TransactionChecker<W: ContextWord> {
         if let value {
             r.pointee.actual = W(truncating: value)
             r.pointee.actualKnown = true
+            if let results { deliver(r.pointee, to: results) }
             if !r.pointee.instruction.opcode.producesResult || r.pointee.actual == r.pointee.expected { return }
         }
         let t = operation(n)
@@ -214,6 +218,11 @@ final class TransactionChecker<W: ContextWord> {
             fail(.mismatch, cycle: cycle, t, "\(t.name), taken in cycle \(t.takenCycle), result in cycle \(cycle): "
                  + "atomik-core \(hex(t.expected ?? .zero)), DUT \(hex(t.actual ?? .zero))")
         }
+    }
+
+    func deliver(_ r: Record, to sink: TransactionCosim.ResultSink) {
+        guard r.instruction.opcode.producesResult else { return }
+        sink(OperationResult(index: r.index, opcode: r.instruction.opcode, address: r.instruction.address, value: r.actual.word))
     }
 
     /// The operation taken `n`-th, as reports show it (it must still be in the ring).

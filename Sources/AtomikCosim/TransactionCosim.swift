@@ -29,19 +29,23 @@ public enum TransactionCosim {
         public init() {}
     }
 
+    /// What receives the DUT's READ and SWAP results, in program order (`atomik run --engine icarus|verilator`).
+    public typealias ResultSink = (OperationResult) -> Void
+
     /// Verilator in lockstep: items are read as the run goes, so memory stays bounded.
-    public static func lockstep(_ dut: DUTDescription, options: Options,
+    public static func lockstep(_ dut: DUTDescription, options: Options, results: ResultSink? = nil,
                                 next: () throws -> LocatedItem?) throws -> TransactionOutcome {
         let shim = try DUTShim.load(try DUTBuild.verilatorShim(dut))
         return dut.width <= 64
-            ? try lockstep(UInt64.self, dut, shim: shim, options: options, next: next)
-            : try lockstep(Word.self, dut, shim: shim, options: options, next: next)
+            ? try lockstep(UInt64.self, dut, shim: shim, options: options, results: results, next: next)
+            : try lockstep(Word.self, dut, shim: shim, options: options, results: results, next: next)
     }
 
     static func lockstep<W: ContextWord>(_: W.Type, _ dut: DUTDescription, shim: DUTShim, options: Options,
-                                         next: () throws -> LocatedItem?) throws -> TransactionOutcome {
+                                         results: ResultSink?, next: () throws -> LocatedItem?) throws -> TransactionOutcome {
         let checker = try TransactionChecker<W>(dut, simulator: .verilator, maxMismatches: options.maxMismatches,
                                                 keep: options.recentOperations)
+        checker.results = results
         let model = try shim.instance()
         let words = shim.words
         let data = UnsafeMutablePointer<UInt32>.allocate(capacity: words)
@@ -150,7 +154,7 @@ public enum TransactionCosim {
     /// the DUT and writes its events, which are checked here. `vcd` asks for a
     /// waveform of the cycles in `window`.
     public static func icarus(_ dut: DUTDescription, options: Options, items: [LocatedItem],
-                              vcd: (path: String, window: ClosedRange<Int>)? = nil,
+                              vcd: (path: String, window: ClosedRange<Int>)? = nil, results: ResultSink? = nil,
                               timeout: Duration = .seconds(3600)) throws -> TransactionOutcome {
         let sim = try DUTBuild.icarus(dut)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-dut-\(UUID().uuidString)")
@@ -177,15 +181,16 @@ public enum TransactionCosim {
             throw RTLError("the Icarus run of \(dut.name) failed (exit \(run.status)):\n\(run.output)")
         }
         return dut.width <= 64
-            ? try check(UInt64.self, dut, options: options, items: items, events: events)
-            : try check(Word.self, dut, options: options, items: items, events: events)
+            ? try check(UInt64.self, dut, options: options, items: items, events: events, results: results)
+            : try check(Word.self, dut, options: options, items: items, events: events, results: results)
     }
 
     /// Replays the testbench's events through the checker, pairing each take with the next operation.
     static func check<W: ContextWord>(_: W.Type, _ dut: DUTDescription, options: Options, items: [LocatedItem],
-                                      events: String) throws -> TransactionOutcome {
+                                      events: String, results: ResultSink?) throws -> TransactionOutcome {
         let checker = try TransactionChecker<W>(dut, simulator: .icarus, maxMismatches: options.maxMismatches,
                                                 keep: options.recentOperations)
+        checker.results = results
         let mask = Word.mask(width: dut.width)
         var position = 0, operations = 0
         /// The next operation of the program, applying the resets before it to the core.

@@ -1,5 +1,7 @@
 import ArgumentParser
+import AtomikCosim
 import AtomikCycle
+import AtomikDUT
 import AtomikISA
 import AtomikProgram
 import AtomikRTL
@@ -10,9 +12,9 @@ enum EngineKind: String, ExpressibleByArgument, CaseIterable {
     case software
     /// The cycle-level model of the hardware unit.
     case cycle
-    /// The RTL under Icarus Verilog.
+    /// The RTL (our unit's, or a described DUT's) under Icarus Verilog.
     case icarus
-    /// The RTL under Verilator.
+    /// The RTL under Verilator, in lockstep (streamed).
     case verilator
 }
 
@@ -27,7 +29,10 @@ extension Atomik {
             operation (idle cycles not counted), the mnemonic, the context address in \
             decimal and the value in lower-case hex padded to ceil(W/4) digits. \
             With --final, `final ADDR 0xVALUE` follows for every non-zero state. \
-            Every engine prints the same bytes for the same program.
+            Every engine prints the same bytes for the same program. The RTL engines \
+            run our unit at the design point, or any design given by --dut (its width \
+            and contexts then come from the description); they exit 1 when the RTL's \
+            results differ from the software core's.
             """
         )
 
@@ -56,6 +61,8 @@ extension Atomik {
         @Flag(help: "Print cycle and stall counts on standard error (cycle engine).")
         var stats = false
 
+        @OptionGroup var dut: DUTOptions
+
         func validate() throws {
             if engine != .cycle {
                 for (set, name) in [(trace != nil, "--trace"), (vcd != nil, "--vcd"), (stats, "--stats")] where set {
@@ -63,17 +70,20 @@ extension Atomik {
                 }
             }
             if engine != .software { _ = try hardware.parameters(design) }
+            if engine != .icarus && engine != .verilator { try dut.validateUnused(); if dut.dut != nil {
+                throw ValidationError("--dut needs an RTL engine (--engine icarus or verilator)") } }
             if final && (engine == .icarus || engine == .verilator) {
                 throw ValidationError("--final needs the software or cycle engine (the RTL testbench does not dump the banks)")
             }
         }
 
         func run() throws {
-            let source = try ProgramSource(path: program, options: design.programOptions)
             switch engine {
             case .software:
+                let source = try ProgramSource(path: program, options: design.programOptions)
                 _ = try SoftwareEngine.run(source, output: .standardOutput, final: final)
             case .cycle:
+                let source = try ProgramSource(path: program, options: design.programOptions)
                 let traceFile = try trace.map { try AtomicOutput(path: $0) }
                 let vcdFile = try vcd.map { try AtomicOutput(path: $0) }
                 var observers: [any CycleObserver] = []
@@ -98,26 +108,42 @@ extension Atomik {
                     try ByteWriter.standardError.flush()
                 }
             case .icarus, .verilator:
-                let simulator = RTLSimulator(rawValue: engine.rawValue)!
-                var items: [ProgramItem] = []
-                while let item = try source.next() {
+                try runRTL()
+            }
+        }
+
+        /// The RTL engines: the DUT driven through its protocol, its results printed as they come.
+        func runRTL() throws {
+            let d = dut.dut != nil ? try dut.description() : try DUTPreset.unit(try hardware.parameters(design))
+            let stream = try DUTCosimSession.stream(.program(path: program, strict: design.strict), dut: d)
+            let out = ByteWriter.standardOutput
+            var writeError: (any Error)?
+            let sink: TransactionCosim.ResultSink = { r in
+                do { try out.write { ResultFormat.append(r, width: d.width, to: &$0) } } catch { writeError = writeError ?? error }
+            }
+            var options = TransactionCosim.Options()
+            options.maxMismatches = .max
+            let outcome: TransactionOutcome
+            if engine == .verilator {
+                outcome = try TransactionCosim.lockstep(d, options: options, results: sink, next: stream)
+            } else {
+                var items: [LocatedItem] = []
+                while let item = try stream() {
                     items.append(item)
                     if items.count > RTLSimulator.maxItems {
-                        throw RTLError("--engine \(engine.rawValue) runs at most \(RTLSimulator.maxItems) items (the testbench loads "
-                                       + "the whole stimulus); for longer programs use the cycle engine, or 'atomik cosim' "
-                                       + "(Verilator in lockstep, streaming) to check them against the RTL")
+                        throw RTLError("--engine icarus runs at most \(RTLSimulator.maxItems) items (Icarus runs some 30 k "
+                                       + "cycles/s); for longer programs use --engine verilator, which streams")
                     }
                 }
-                let rtl = try simulator.run(try hardware.parameters(design), items: items)
-                let out = ByteWriter.standardOutput
-                for r in rtl.results { try out.write { ResultFormat.append(r, width: design.width, to: &$0) } }
-                try out.flush()
-                if !rtl.resultCountMatches {
-                    throw RTLError("the RTL gave a different number of results than the program has READ/SWAP operations")
-                }
-                if rtl.mismatches != 0 {
-                    throw RTLError("the RTL's outputs differ from the cycle model's in \(rtl.mismatches) of \(rtl.cycles) cycles")
-                }
+                outcome = try TransactionCosim.icarus(d, options: options, items: items, results: sink)
+            }
+            try out.flush()
+            if let writeError { throw writeError }
+            if Interrupt.requested { throw Interrupted("interrupted: the results above are the RTL's so far") }
+            if !outcome.passed {
+                FileHandleless.stderr("atomik: the RTL (\(d.name)) differs from the software core in \(outcome.mismatches) "
+                                      + "of \(outcome.operations) operations; first: \(outcome.message)\n")
+                throw ExitCode(1)
             }
         }
     }
