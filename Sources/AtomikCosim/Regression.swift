@@ -101,23 +101,42 @@ public enum Regression {
     /// JUnit XML: one testcase per entry and simulator, a failure carrying the
     /// divergence and the command that replays it.
     public static func junit(_ results: [RegressionResult], name: String = "atomik-cosim") -> String {
+        JUnit.xml(results.map { r in
+            let e = r.entry, p = e.parameters
+            let replay = "atomik cosim --recipe \(e.recipe.rawValue) --seed \(e.seed) --length \(e.length) --width \(p.width) "
+                + "--contexts \(p.contexts) --storage \(p.storage.rawValue) --read-latency \(p.readLatency) "
+                + "--simulator \(r.outcome.simulator.rawValue)"
+            return JUnit.Case(simulator: r.outcome.simulator.rawValue, name: e.name, seconds: r.seconds,
+                              failure: r.outcome.passed ? nil : (r.outcome.divergence?.description ?? r.outcome.coreMismatch ?? "mismatch"),
+                              details: "\(r.outcome.mismatches) mismatches in \(r.outcome.cycles) cycles\nreplay: \(replay)")
+        }, name: name)
+    }
+}
+
+/// JUnit XML, one writer for every regression.
+public enum JUnit {
+    /// One test case: an entry on one simulator; `failure` the first fault, if any.
+    public struct Case: Sendable {
+        public var simulator: String
+        public var name: String
+        public var seconds: Double
+        public var failure: String?
+        public var details: String
+    }
+
+    public static func xml(_ cases: [Case], name: String) -> String {
         func esc(_ s: String) -> String {
             s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
                 .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
         }
-        let failures = results.filter { !$0.outcome.passed }.count
-        let total = results.map(\.seconds).reduce(0, +)
+        let failures = cases.filter { $0.failure != nil }.count
+        let total = cases.map(\.seconds).reduce(0, +)
         var x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        x += "<testsuite name=\"\(name)\" tests=\"\(results.count)\" failures=\"\(failures)\" errors=\"0\" time=\"\(String(format: "%.3f", total))\">\n"
-        for r in results {
-            let e = r.entry, p = e.parameters
-            x += "  <testcase classname=\"\(esc(name)).\(r.outcome.simulator.rawValue)\" name=\"\(esc(e.name))\" time=\"\(String(format: "%.3f", r.seconds))\""
-            if r.outcome.passed { x += "/>\n"; continue }
-            let what = r.outcome.divergence?.description ?? r.outcome.coreMismatch ?? "mismatch"
-            let replay = "atomik cosim --recipe \(e.recipe.rawValue) --seed \(e.seed) --length \(e.length) --width \(p.width) "
-                + "--contexts \(p.contexts) --storage \(p.storage.rawValue) --read-latency \(p.readLatency) "
-                + "--simulator \(r.outcome.simulator.rawValue)"
-            x += ">\n    <failure message=\"\(esc(what))\">\(esc("\(r.outcome.mismatches) mismatches in \(r.outcome.cycles) cycles\nreplay: \(replay)"))</failure>\n  </testcase>\n"
+        x += "<testsuite name=\"\(esc(name))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" time=\"\(String(format: "%.3f", total))\">\n"
+        for c in cases {
+            x += "  <testcase classname=\"\(esc(name)).\(c.simulator)\" name=\"\(esc(c.name))\" time=\"\(String(format: "%.3f", c.seconds))\""
+            guard let failure = c.failure else { x += "/>\n"; continue }
+            x += ">\n    <failure message=\"\(esc(failure))\">\(esc(c.details))</failure>\n  </testcase>\n"
         }
         return x + "</testsuite>\n"
     }

@@ -65,7 +65,11 @@ extension Atomik {
 
         func validate() throws {
             if dut.dut != nil {
-                if regress != nil || mutate { throw ValidationError("--dut runs a program or a recipe; --regress and --mutate check our unit") }
+                if mutate { throw ValidationError("--mutate applies faults to our unit's RTL; it takes no --dut") }
+                if regress != nil {
+                    if program != nil || recipe != nil { throw ValidationError("--regress takes no program or --recipe") }
+                    return
+                }
                 if (program == nil) == (recipe == nil) { throw ValidationError("give a program file or --recipe, not both") }
                 guard length >= 1, maxMismatches >= 1 else { throw ValidationError("--length and --max-mismatches must be at least 1") }
                 return
@@ -95,6 +99,7 @@ extension Atomik {
 
         func run() throws {
             if mutate { return try runMutationCheck() }
+            if let regress, dut.dut != nil { return try runDUTRegression(regress) }
             if let regress { return try runRegression(regress) }
             if dut.dut != nil { return try runDUT() }
             let stimulus = stimulus
@@ -123,6 +128,28 @@ extension Atomik {
                 throw Interrupted("interrupted: the operations above were compared; run the replay command to start again")
             }
             if outcomes.contains(where: { !$0.passed }) { throw ExitCode(1) }
+        }
+
+        /// A regression of a described design: each entry a recipe (and parameters) on its simulators.
+        func runDUTRegression(_ path: String) throws {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ValidationError("cannot read the regression list '\(path)'")
+            }
+            let list = try DUTRegression.parse(String(decoding: data, as: UTF8.self), file: path)
+            print("regression \(path) of \(dut.dut!): \(list.count) entries")
+            let results = try DUTRegression.run(list, describe: { try dut.description(extra: $0) }) { r in
+                print("  \(r.outcome.passed ? "pass" : "FAIL") \(r.entry.name) on \(r.outcome.simulator.rawValue): "
+                      + "\(r.outcome.cycles) cycles, \(r.outcome.operations) operations"
+                      + (r.outcome.passed ? "" : ": \(r.outcome.message)"))
+            }
+            if let junit {
+                let file = try AtomicOutput(path: junit)
+                try file.writer.write(DUTRegression.junit(results, dutArguments: try dut.arguments(), name: "atomik-cosim-dut"))
+                try file.commit()
+            }
+            let cycles = results.map(\.outcome.cycles).reduce(0, +), mismatches = results.map(\.outcome.mismatches).reduce(0, +)
+            print("\(cycles) cycles, \(mismatches) mismatches")
+            if mismatches > 0 { throw ExitCode(1) }
         }
 
         func entries(_ path: String) throws -> [RegressionEntry] {

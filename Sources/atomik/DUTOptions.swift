@@ -56,8 +56,8 @@ struct DUTOptions: ParsableArguments {
         return FileManager.default.fileExists(atPath: dut, isDirectory: &directory) && !directory.boolValue ? nil : p
     }
 
-    /// The description, read and checked.
-    func description() throws -> DUTDescription {
+    /// The description, read and checked; `extra` parameters override the command line's.
+    func description(extra: [(name: String, value: String)] = []) throws -> DUTDescription {
         guard let dut else { throw ValidationError("no --dut given") }
         if let preset = preset {
             let dir: String
@@ -68,10 +68,10 @@ struct DUTOptions: ParsableArguments {
             } else {
                 throw ValidationError("--dut \(dut) describes the interface; give the directory of its Verilog with --rtl-dir")
             }
-            return try preset.load(rtlDirectory: dir, parameters: try parameters(), defines: try defines())
+            return try preset.load(rtlDirectory: dir, parameters: try parameters() + extra, defines: try defines())
         }
         if rtlDir != nil { throw ValidationError("--rtl-dir goes with a preset; a description file names its own RTL") }
-        return try DUTDescriptionParser.load(path: dut, parameters: try parameters(), defines: try defines())
+        return try DUTDescriptionParser.load(path: dut, parameters: try parameters() + extra, defines: try defines())
     }
 
     /// The words that select this DUT again from any directory.

@@ -155,3 +155,38 @@ func program(_ text: String) throws -> (path: String, cleanup: () -> Void) {
         _ = stream
     }
 }
+
+@Suite(.serialized) struct DUTRegressions {
+    /// regress/dut-asic.txt passes on the ASIC-interface fixture at every parameter set it names.
+    @Test func asicRegressionPasses() throws {
+        try #require(simulatorsInstalled(), "simulators are not installed")
+        let text = try String(contentsOf: repositoryRoot.appendingPathComponent("regress/dut-asic.txt"), encoding: .utf8)
+        let entries = try DUTRegression.parse(text, file: "dut-asic.txt")
+        #expect(entries.count == 4 && entries[0].parameters.map(\.name) == ["ADDR_WIDTH", "DATA_WIDTH", "READ_LATENCY"])
+        let dir = fixtures.appendingPathComponent("asic").path
+        let results = try DUTRegression.run(entries) { try DUTPreset.asic.load(rtlDirectory: dir, parameters: $0) }
+        #expect(results.count == 7)
+        for r in results { #expect(r.outcome.passed, "\(r.entry.name) on \(r.outcome.simulator): \(r.outcome.message)") }
+        let xml = DUTRegression.junit(results, dutArguments: ["--dut", "asic"], name: "t")
+        #expect(xml.contains("tests=\"7\" failures=\"0\""))
+    }
+
+    /// A failing entry becomes a JUnit failure with the fault and a replay command carrying its parameters.
+    @Test func failuresReachJUnit() throws {
+        try #require(simulatorsInstalled(), "simulators are not installed")
+        let entries = try DUTRegression.parse("recipe=uniform seed=3 length=2000 simulator=verilator params=LOG_C:2\n", file: "r.txt")
+        let path = fixtures.appendingPathComponent("aliased/aliased.yaml").path
+        let results = try DUTRegression.run(entries) { try DUTDescriptionParser.load(path: path, parameters: $0) }
+        #expect(results.count == 1 && !results[0].outcome.passed)
+        let xml = DUTRegression.junit(results, dutArguments: ["--dut", path], name: "t")
+        #expect(xml.contains("failures=\"1\"") && xml.contains("<failure message=\"operation "))
+        #expect(xml.contains("--param LOG_C=2 --simulator verilator"))
+    }
+
+    @Test(arguments: [("recipe=nope", "r.txt:1:1: error: recipe: expected one of"),
+                      ("recipe=uniform params=A", "r.txt:1:16: error: params: expected NAME:VALUE"),
+                      ("seed=1", "r.txt:1:1: error: missing recipe=")])
+    func badListsNameTheirPlace(_ text: String, _ message: String) {
+        #expect { try DUTRegression.parse(text, file: "r.txt") } throws: { "\($0)".hasPrefix(message) }
+    }
+}

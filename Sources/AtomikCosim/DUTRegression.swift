@@ -1,0 +1,98 @@
+import AtomikDUT
+import AtomikProgram
+import AtomikRTL
+import AtomikStimulus
+import Foundation
+
+/// One entry of a regression of a described design: a recipe, a seed, a
+/// length, the simulators, and parameters of the DUT for this entry.
+public struct DUTRegressionEntry: Sendable {
+    public var recipe: Recipe
+    public var seed: UInt64
+    public var length: Int
+    public var simulators: [RTLSimulator]
+    /// Parameter overrides, `params=NAME:VALUE,NAME:VALUE`.
+    public var parameters: [(name: String, value: String)]
+    public var line: Int
+
+    public var name: String {
+        (parameters.isEmpty ? "" : parameters.map { "\($0.name)=\($0.value)" }.joined(separator: " ") + " ")
+            + "\(recipe.rawValue) seed \(seed)"
+    }
+}
+
+/// The result of one entry on one simulator.
+public struct DUTRegressionResult: Sendable {
+    public var entry: DUTRegressionEntry
+    public var outcome: TransactionOutcome
+    public var seconds: Double
+}
+
+/// Regressions of a described design (`atomik cosim --dut D --regress FILE`), one entry a line:
+///
+///     recipe=hazard seed=3 length=5000 simulator=both params=ADDR_WIDTH:3,DATA_WIDTH:16
+///
+/// `seed` defaults to 1, `length` to 10000, `simulator` to both, `params` to none.
+public enum DUTRegression {
+    public static func parse(_ text: String, file: String) throws(ProgramError) -> [DUTRegressionEntry] {
+        var entries: [DUTRegressionEntry] = []
+        for line in try KeyValueLines.parse(text, file: file, keys: ["recipe", "seed", "length", "simulator", "params"]) {
+            guard let (r, rw) = line.values["recipe"] else { throw line.error("missing recipe=") }
+            guard let recipe = Recipe(rawValue: String(r)) else {
+                throw line.error("recipe: expected one of \(Recipe.allCases.map(\.rawValue).joined(separator: ", ")), found '\(r)'", at: rw)
+            }
+            let seed = try line.int("seed", default: 1), length = try line.int("length", default: 10000)
+            guard length >= 1, seed >= 0 else { throw line.error("length must be at least 1 and seed not negative") }
+            let choice = line.values["simulator"]?.value ?? "both"
+            guard let simulators = SimulatorChoice(rawValue: String(choice))?.simulators else {
+                throw line.error("simulator: expected verilator, icarus or both, found '\(choice)'", at: line.values["simulator"]?.word)
+            }
+            var parameters: [(name: String, value: String)] = []
+            if let (p, pw) = line.values["params"] {
+                for pair in p.split(separator: ",") {
+                    let kv = pair.split(separator: ":", maxSplits: 1)
+                    guard kv.count == 2, DUTDescriptionParser.isIdentifier(String(kv[0])), !kv[1].isEmpty else {
+                        throw line.error("params: expected NAME:VALUE,NAME:VALUE, found '\(pair)'", at: pw)
+                    }
+                    parameters.append((String(kv[0]), String(kv[1])))
+                }
+            }
+            entries.append(DUTRegressionEntry(recipe: recipe, seed: UInt64(seed), length: length, simulators: simulators,
+                                              parameters: parameters, line: line.number))
+        }
+        return entries
+    }
+
+    /// Runs every entry on its simulators; `describe` gives the DUT with an entry's parameters.
+    public static func run(_ entries: [DUTRegressionEntry], describe: ([(name: String, value: String)]) throws -> DUTDescription,
+                           progress: (DUTRegressionResult) -> Void = { _ in }) throws -> [DUTRegressionResult] {
+        var results: [DUTRegressionResult] = []
+        for e in entries {
+            let dut = try describe(e.parameters)
+            let session = DUTCosimSession(dut: dut, dutArguments: [], stimulus: .recipe(e.recipe, seed: e.seed, length: e.length),
+                                          simulators: e.simulators, outputDirectory: "")
+            let items = try DUTCosimSession.items(session.stimulus, dut: dut)
+            for s in e.simulators {
+                let start = ContinuousClock.now
+                let outcome = try session.check(s, items: items, options: session.options)
+                let r = DUTRegressionResult(entry: e, outcome: outcome, seconds: (ContinuousClock.now - start).seconds)
+                results.append(r)
+                progress(r)
+            }
+        }
+        return results
+    }
+
+    /// JUnit XML; `dutArguments` select the DUT in each failure's replay command.
+    public static func junit(_ results: [DUTRegressionResult], dutArguments: [String], name: String) -> String {
+        JUnit.xml(results.map { r in
+            let e = r.entry
+            let replay = "atomik cosim --recipe \(e.recipe.rawValue) --seed \(e.seed) --length \(e.length) "
+                + (dutArguments + e.parameters.flatMap { ["--param", "\($0.name)=\($0.value)"] }
+                   + ["--simulator", r.outcome.simulator.rawValue]).joined(separator: " ")
+            return JUnit.Case(simulator: r.outcome.simulator.rawValue, name: e.name, seconds: r.seconds,
+                              failure: r.outcome.passed ? nil : r.outcome.message,
+                              details: "\(r.outcome.mismatches) mismatches in \(r.outcome.cycles) cycles\nreplay: \(replay)")
+        }, name: name)
+    }
+}
