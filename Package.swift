@@ -42,7 +42,8 @@ let package = Package(
         // Design exploration: model metrics, yosys area, nextpnr Fmax across design points.
         .target(
             name: "AtomikExplore",
-            dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikStimulus"]
+            dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikStimulus", "AtomikDUT",
+                           "AtomikCosim"]
         ),
         // Fuzzing of every input parser.
         .target(
@@ -96,7 +97,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AtomikExploreTests",
-            dependencies: ["AtomikCycle", "AtomikExplore", "AtomikRTL"],
+            dependencies: ["AtomikCycle", "AtomikExplore", "AtomikRTL", "AtomikDUT"],
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "AtomikFuzzTests", dependencies: ["AtomikFuzz"]),

@@ -61,9 +61,16 @@ public struct DeviceResult: Codable, Hashable, Sendable {
 public struct PointResult: Codable, Hashable, Sendable {
     public var width: Int
     public var contexts: Int
+    /// `ff` or `sram` for our unit; `dut` for a described design.
     public var storage: String
     public var readLatency: Int
+    /// A described design: its name and parameters (nil for our unit's points).
+    public var design: String?
+    /// Cycles per operation: from the cycle model for our unit's points, from a
+    /// Verilator run of the RTL (transaction lockstep) for a described design.
     public var workloads: [WorkloadResult]
+    /// For our unit explored as a DUT: the cycle model's figures beside the measured ones.
+    public var modelWorkloads: [WorkloadResult]?
     /// The bare unit (`atomik_unit`), from yosys.
     public var synthesis: SynthesisReport?
     public var synthesisNote: String?
@@ -74,11 +81,12 @@ public struct PointResult: Codable, Hashable, Sendable {
     public var fromCache = false
 
     enum CodingKeys: String, CodingKey {
-        case width, contexts, storage, readLatency, workloads, synthesis, synthesisNote, harnessSynthesis, devices
+        case width, contexts, storage, readLatency, design, workloads, modelWorkloads, synthesis, synthesisNote,
+             harnessSynthesis, devices
     }
 
     public var name: String {
-        "W\(width) C\(contexts) \(storage)" + (storage == "sram" ? " L\(readLatency)" : "")
+        design ?? "W\(width) C\(contexts) \(storage)" + (storage == "sram" ? " L\(readLatency)" : "")
     }
 
     /// Operations per second on `device` for `recipe`: Fmax x operations per cycle.
@@ -213,6 +221,12 @@ public enum Exploration {
     /// Runs every point, `jobs` at a time; `progress` sees each finished point.
     public static func sweep(_ points: [UnitParameters], _ o: ExploreOptions, root: URL,
                              progress: @escaping @Sendable (Int, PointResult) -> Void) throws -> [PointResult] {
+        try sweep(points.map(ExplorePoint.unit), o, root: root, progress: progress)
+    }
+
+    /// Runs every point, our unit's or described designs', `jobs` at a time.
+    public static func sweep(_ points: [ExplorePoint], _ o: ExploreOptions, root: URL,
+                             progress: @escaping @Sendable (Int, PointResult) -> Void) throws -> [PointResult] {
         let versions = toolVersions()
         final class Box: @unchecked Sendable {
             var results: [PointResult?]
@@ -232,7 +246,11 @@ public enum Exploration {
             queue.async {
                 defer { slots.signal(); group.leave() }
                 do {
-                    let r = try measure(p, o, root: root, versions: versions)
+                    let r: PointResult
+                    switch p {
+                    case .unit(let u): r = try measure(u, o, root: root, versions: versions)
+                    case .dut(let d, let unit): r = try measure(d, unit: unit, o, versions: versions)
+                    }
                     box.lock.lock(); box.results[k] = r; box.done += 1; let n = box.done; box.lock.unlock()
                     progress(n, r)
                 } catch {

@@ -61,8 +61,12 @@ public enum ExploreReport {
         var out = head + "\n" + rule + "\n"
         for r in results {
             let s = r.synthesis
-            let cpo = ["uniform", "hazard"].compactMap { w in r.workloads.first { $0.recipe == w } }
-                .map { String(format: "%.3f", $0.cyclesPerOperation) }.joined(separator: ", ")
+            func cyclesPerOperation(_ workloads: [WorkloadResult]) -> String {
+                ["uniform", "hazard"].compactMap { w in workloads.first { $0.recipe == w } }
+                    .map { String(format: "%.3f", $0.cyclesPerOperation) }.joined(separator: ", ")
+            }
+            // A described design's figures are measured on its RTL; our unit's also come from the model.
+            let cpo = cyclesPerOperation(r.workloads) + (r.modelWorkloads.map { " (model \(cyclesPerOperation($0)))" } ?? "")
             var harness = "-"
             if let s, let h = r.harnessSynthesis { harness = "\(h.luts - s.luts)/\(h.flipFlops - s.flipFlops)" }
             var row = "| \(r.name) | \(s.map { "\($0.luts)" } ?? r.synthesisNote ?? "-") | \(s.map { "\($0.flipFlops)" } ?? "-") "

@@ -14,11 +14,17 @@ import Foundation
 /// and the tool's version.
 public enum DUTBuild {
     public static var cacheRoot: URL {
+        if let dir = ProcessInfo.processInfo.environment["ATOMIK_RTL_CACHE"] { return URL(fileURLWithPath: dir) }
+        return userCache("rtl")
+    }
+
+    /// The user's cache directory for the tool's `kind` of results: $XDG_CACHE_HOME/atomik/KIND,
+    /// else ~/.cache/atomik/KIND (never inside an install, which may be read-only).
+    public static func userCache(_ kind: String) -> URL {
         let env = ProcessInfo.processInfo.environment
-        if let dir = env["ATOMIK_RTL_CACHE"] { return URL(fileURLWithPath: dir) }
         let cache = env["XDG_CACHE_HOME"].map { URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: env["HOME"] ?? NSTemporaryDirectory()).appendingPathComponent(".cache")
-        return cache.appendingPathComponent("atomik/rtl")
+        return cache.appendingPathComponent("atomik/\(kind)")
     }
 
     /// The vvp file of the Icarus testbench.
@@ -91,7 +97,7 @@ public enum DUTBuild {
     }
 
     /// The Verilog headers in the include directories (they change a build too).
-    static func includeFiles(_ d: DUTDescription) -> [String] {
+    public static func includeFiles(_ d: DUTDescription) -> [String] {
         d.includeDirectories.flatMap { dir in
             ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [])
                 .filter { $0.hasSuffix(".vh") || $0.hasSuffix(".svh") || $0.hasSuffix(".v") || $0.hasSuffix(".sv") }

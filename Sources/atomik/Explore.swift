@@ -1,5 +1,6 @@
 import ArgumentParser
 import AtomikCycle
+import AtomikDUT
 import AtomikExplore
 import AtomikProgram
 import AtomikRTL
@@ -13,6 +14,8 @@ extension Atomik {
             abstract: "Sweep design points: cycles per operation, yosys area, nextpnr Fmax, operations per second.",
             discussion: """
             Writes results.csv, results.json, results.md, chart-DEVICE.svg and report.html to --out. \
+            With --dut, explores a described design instead of our unit: one point, or one per --point \
+            (parameter overrides); its cycles per operation are measured on its RTL under Verilator. \
             Results are cached by the RTL, the parameters and the tool versions, so a re-run only does \
             new work. --shard I/N runs every Nth point; --merge combines the results.json of shards.
             """
@@ -35,6 +38,28 @@ extension Atomik {
         @Option(parsing: .upToNextOption, help: "Merge these results.json files (from shards) instead of sweeping.")
         var merge: [String] = []
         @Option(help: "Output directory.") var out: String = "explore-out"
+        @OptionGroup var dut: DUTOptions
+        @Option(help: ArgumentHelp("With --dut: a point as parameter overrides (repeatable).", valueName: "NAME=VALUE,..."))
+        var point: [String] = []
+
+        /// The points of a --dut sweep; our unit's own description also gets the cycle model's figures.
+        func dutPoints() throws -> [ExplorePoint] {
+            let sets: [[(name: String, value: String)]] = try (point.isEmpty ? [""] : point).map { text in
+                try text.split(separator: ",").map { pair in
+                    let kv = pair.split(separator: "=", maxSplits: 1)
+                    guard kv.count == 2 else { throw ValidationError("--point: expected NAME=VALUE,..., found '\(pair)'") }
+                    return (String(kv[0]), String(kv[1]))
+                }
+            }
+            return try sets.map { extra in
+                let d = try dut.description(extra: extra)
+                guard dut.preset == .atomikUnit else { return .dut(d, unit: nil) }
+                let value = { (name: String) in d.parameters.first { $0.name == name }.flatMap { Int($0.value) } }
+                let unit = UnitParameters(width: d.width, contexts: d.contexts, storage: value("STORAGE") == 1 ? .sram : .ff,
+                                          readLatency: value("READ_LATENCY") ?? 1)
+                return .dut(d, unit: unit)
+            }
+        }
 
         func list<T>(_ text: String, _ name: String, _ parse: (String) -> T?) throws -> [T] {
             try text.split(separator: ",").map {
@@ -56,16 +81,21 @@ extension Atomik {
                 }
                 results = all
             } else {
-                var sweep: [UnitParameters]
-                if let points {
+                var sweep: [ExplorePoint]
+                if dut.dut != nil {
+                    sweep = try dutPoints()
+                } else if let points {
+                    try dut.validateUnused()
                     guard let data = FileManager.default.contents(atPath: points) else { throw ValidationError("cannot read \(points)") }
-                    sweep = try SweepDefinition.parse(String(decoding: data, as: UTF8.self), file: points)
+                    sweep = try SweepDefinition.parse(String(decoding: data, as: UTF8.self), file: points).map(ExplorePoint.unit)
                 } else {
-                    sweep = SweepDefinition.cross(
+                    try dut.validateUnused()
+                    let cross = SweepDefinition.cross(
                         widths: try list(widths, "widths") { Int($0) }, contexts: try list(contexts, "contexts") { Int($0) },
                         storages: try list(storages, "storages") { Storage(rawValue: $0) },
                         latencies: try list(latencies, "latencies") { Int($0) })
-                    for p in sweep { do { try p.validate() } catch { throw ValidationError("\(p): \(error)") } }
+                    for p in cross { do { try p.validate() } catch { throw ValidationError("\(p): \(error)") } }
+                    sweep = cross.map(ExplorePoint.unit)
                 }
                 if let shard {
                     let parts = shard.split(separator: "/").compactMap { Int($0) }
@@ -75,7 +105,7 @@ extension Atomik {
                     sweep = sweep.enumerated().filter { $0.offset % parts[1] == parts[0] - 1 }.map(\.element)
                 }
                 let root = try RTLSimulator.repositoryRoot()
-                var o = ExploreOptions(cacheDirectory: root.appendingPathComponent(".build/explore-cache"))
+                var o = ExploreOptions(cacheDirectory: DUTBuild.userCache("explore"))
                 o.devices = deviceList; o.frequencyMHz = freq; o.seeds = seeds; o.placeRoute = !noPnr
                 o.placeRouteTimeout = .seconds(pnrTimeout); o.synthesisTimeout = .seconds(synthTimeout)
                 o.workloadLength = length; o.jobs = max(1, jobs)

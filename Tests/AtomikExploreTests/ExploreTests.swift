@@ -1,3 +1,4 @@
+import AtomikDUT
 import AtomikCycle
 import AtomikExplore
 import AtomikRTL
@@ -92,5 +93,57 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
             + ExploreReport.svg(results, device: .hx8k) + ExploreReport.html(results, devices: Device.allCases, options: "x")
         #expect(first == second)
         #expect(results.count >= 12)
+    }
+}
+
+@Suite(.serialized) struct DUTExploration {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("AtomikCosimTests/Fixtures")
+
+    /// Our unit explored as a DUT: cycles per operation measured on its RTL
+    /// under Verilator agree with the cycle model's, for every workload.
+    @Test(arguments: [UnitParameters(width: 16, contexts: 16, storage: .ff),
+                      UnitParameters(width: 16, contexts: 16, storage: .sram, readLatency: 2)])
+    func measuredAgreesWithTheModel(_ p: UnitParameters) throws {
+        try #require(RTLSimulator.verilator.isInstalled || ProcessInfo.processInfo.environment["CI"] != nil, "verilator is not installed")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-dut-explore-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var o = ExploreOptions(cacheDirectory: dir)
+        o.placeRoute = false
+        o.workloadLength = 3000
+        let r = try Exploration.measure(try DUTPreset.unit(p), unit: p, o, versions: "test")
+        let model = try #require(r.modelWorkloads)
+        #expect(r.workloads.count == o.workloads.count && model.count == r.workloads.count)
+        for (measured, m) in zip(r.workloads, model) {
+            #expect(measured.resultsChecked && m.resultsChecked)
+            #expect(measured.operations == m.operations, "\(m.recipe)")
+            #expect(abs(measured.cycles - m.cycles) <= 2, "\(m.recipe): RTL \(measured.cycles) cycles, model \(m.cycles)")
+        }
+        #expect(r.synthesis != nil, "yosys: \(r.synthesisNote ?? "")")
+    }
+
+    /// A described design with another interface is synthesised, placed and routed through its generated harness.
+    @Test func describedDesignIsPlacedAndRouted() throws {
+        try #require(RTLSimulator.verilator.isInstalled || ProcessInfo.processInfo.environment["CI"] != nil, "tools are not installed")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-dut-explore-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var o = ExploreOptions(cacheDirectory: dir)
+        o.devices = [.hx8k]
+        o.seeds = 1
+        o.workloads = [.uniform, .hazard]
+        o.workloadLength = 2000
+        let d = try DUTPreset.corev2.load(rtlDirectory: Self.fixtures.appendingPathComponent("corev2").path,
+                                          parameters: [("DATA_WIDTH", "16")])
+        let r = try Exploration.measure(d, unit: nil, o, versions: "test")
+        #expect(r.design == "corev2 DATA_WIDTH=16")
+        // One operation a cycle, plus the recipe's idle gaps (hazard on one context is mostly gaps).
+        #expect(r.workloads.allSatisfy { $0.resultsChecked }, "\(r.workloads)")
+        #expect((1.0..<1.3).contains(r.workloads[0].cyclesPerOperation), "\(r.workloads)")
+        let s = try #require(r.synthesis)
+        #expect(s.flipFlops >= 16 * 2 && s.flipFlops < 200, "\(s)")
+        let hx = try #require(r.devices.first)
+        #expect(hx.status == .ok && (hx.report?.fmaxMHz ?? 0) > 20, "\(hx)")
+        let again = try Exploration.measure(d, unit: nil, o, versions: "test")
+        #expect(again.fromCache && again.devices == r.devices)
     }
 }
