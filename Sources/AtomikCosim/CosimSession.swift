@@ -74,11 +74,7 @@ public struct CosimSession {
         shownDirectory = outputDirectory
     }
 
-    var designArguments: [String] {
-        let p = options.parameters
-        return ["--width", "\(p.width)", "--contexts", "\(p.contexts)", "--storage", p.storage.rawValue]
-            + (p.storage == .sram ? ["--read-latency", "\(p.readLatency)"] : [])
-    }
+    var designArguments: [String] { options.parameters.arguments }
 
     /// Icarus co-simulation goes through the testbench, which loads the whole
     /// stimulus (`$readmemh`), and runs some 30 k cycles/s: longer streams go to Verilator.
@@ -192,13 +188,7 @@ public struct CosimSession {
             let file = try AtomicOutput(path: modelVCD)
             let sim = try CycleSimulator(p, observers: [VCDWriter(file.writer, window: window)]) { _ in }
             if long {
-                let next = try input.stream(p)
-                var fed = 0, chunk: [ProgramItem] = []
-                while fed < o.itemsRun, let item = try next() {
-                    chunk.append(item); fed += 1
-                    if chunk.count == 4096 { try sim.execute(chunk); chunk.removeAll(keepingCapacity: true) }
-                }
-                try sim.execute(chunk)
+                try sim.execute(from: try input.stream(p), limit: o.itemsRun)
             } else {
                 try sim.execute(prefix)
             }

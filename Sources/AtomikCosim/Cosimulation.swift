@@ -170,24 +170,17 @@ public enum Cosimulation {
         }
         // In chunks: the core runs a chunk first, so its results are there when
         // the model's come; the model runs the chunk in one batch.
-        var chunk: [ProgramItem] = []
-        chunk.reserveCapacity(1024)
-        var more = true
-        while more {
-            chunk.removeAll(keepingCapacity: true)
-            while chunk.count < 1024, let item = try next() { chunk.append(item) }
-            more = chunk.count == 1024
+        found.itemsRun = try sim.execute(from: next, chunkSize: 1024, before: { chunk in
             for item in chunk {
                 if let r = try SoftwareEngine.execute(item, on: core, index: summary.operations, summary: &summary) {
                     coreResults.append(r)
                 }
             }
-            try sim.execute(chunk)
-            found.itemsRun += chunk.count
-            RunProgress.update("cosim", operations: found.itemsRun)
+        }, after: {
+            RunProgress.update("cosim", operations: summary.operations)
             if head > 4096 { coreResults.removeFirst(head); head = 0 }
-            if stop() { break }
-        }
+            return !stop()
+        })
         _ = try sim.finish()
         RunProgress.finish()
         return found

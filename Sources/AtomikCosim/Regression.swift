@@ -102,10 +102,9 @@ public enum Regression {
     /// divergence and the command that replays it.
     public static func junit(_ results: [RegressionResult], name: String = "atomik-cosim") -> String {
         JUnit.xml(results.map { r in
-            let e = r.entry, p = e.parameters
-            let replay = "atomik cosim --recipe \(e.recipe.rawValue) --seed \(e.seed) --length \(e.length) --width \(p.width) "
-                + "--contexts \(p.contexts) --storage \(p.storage.rawValue) --read-latency \(p.readLatency) "
-                + "--simulator \(r.outcome.simulator.rawValue)"
+            let e = r.entry
+            let replay = "atomik cosim --recipe \(e.recipe.rawValue) --seed \(e.seed) --length \(e.length) "
+                + (e.parameters.arguments + ["--simulator", r.outcome.simulator.rawValue]).joined(separator: " ")
             return JUnit.Case(simulator: r.outcome.simulator.rawValue, name: e.name, seconds: r.seconds,
                               failure: r.outcome.passed ? nil : (r.outcome.divergence?.description ?? r.outcome.coreMismatch ?? "mismatch"),
                               details: "\(r.outcome.mismatches) mismatches in \(r.outcome.cycles) cycles\nreplay: \(replay)")

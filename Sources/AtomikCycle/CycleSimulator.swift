@@ -117,6 +117,35 @@ public final class CycleSimulator {
         }
     }
 
+    /// Runs the items from `next`, at most `limit` of them, a chunk at a time
+    /// (the model is fastest a batch at a time): `before` sees each chunk
+    /// before the model runs it, `after` follows it and returns false to stop.
+    /// A bad item ends the run after the items before it have run. Returns
+    /// the number of items run.
+    @discardableResult
+    public func execute(from next: () throws -> ProgramItem?, limit: Int = .max, chunkSize: Int = 4096,
+                        before: ([ProgramItem]) throws -> Void = { _ in }, after: () throws -> Bool = { true }) throws -> Int {
+        var chunk: [ProgramItem] = []
+        chunk.reserveCapacity(chunkSize)
+        var fed = 0
+        while fed < limit {
+            chunk.removeAll(keepingCapacity: true)
+            do {
+                while chunk.count < chunkSize && fed + chunk.count < limit, let item = try next() { chunk.append(item) }
+            } catch {
+                try before(chunk)
+                try execute(chunk)
+                throw error
+            }
+            fed += chunk.count
+            try before(chunk)
+            try execute(chunk)
+            if chunk.count < chunkSize { break }
+            if try !after() { break }
+        }
+        return fed
+    }
+
     /// Runs `source` through the model, writing result lines (and the final
     /// non-zero states) to `output` exactly as the software engine does.
     public static func run(_ parameters: UnitParameters, source: ProgramSource, output: ByteWriter, final: Bool,
@@ -125,35 +154,24 @@ public final class CycleSimulator {
         let sim = try CycleSimulator(parameters, observers: observers) { r in
             try output.write { ResultFormat.append(r, width: width, to: &$0) }
         }
-        // Items run in chunks (the model is fastest a batch at a time).
-        var chunk: [ProgramItem] = []
-        chunk.reserveCapacity(4096)
-        func runChunk() throws {
-            try sim.execute(chunk)
-            chunk.removeAll(keepingCapacity: true)
-        }
         do {
-            while let item = try source.next() {
-                chunk.append(item)
-                guard chunk.count == 4096 else { continue }
-                try runChunk()
+            try sim.execute(from: { try source.next() }, after: {
                 RunProgress.update("run (cycle model)", operations: sim.stats.operations)
-                if Interrupt.requested {
-                    let stats = try sim.finish()
-                    try output.flush()
-                    for o in observers { try (o as? CycleTraceWriter)?.markPartial(cycles: stats.cycles) }
-                    throw Interrupted("interrupted after \(stats.operations) operations and \(stats.cycles) cycles; "
-                                      + "the results so far are on standard output and the trace ends with a '# partial' line")
-                }
-            }
+                return !Interrupt.requested
+            })
         } catch let error as ProgramError {
-            // The items before the bad one still run and their results come out, as with the software engine.
-            try runChunk()
+            // The items before the bad one ran and their results come out, as with the software engine.
             _ = try sim.finish()
             try output.flush()
             throw error
         }
-        try runChunk()
+        if Interrupt.requested {
+            let stats = try sim.finish()
+            try output.flush()
+            for o in observers { try (o as? CycleTraceWriter)?.markPartial(cycles: stats.cycles) }
+            throw Interrupted("interrupted after \(stats.operations) operations and \(stats.cycles) cycles; "
+                              + "the results so far are on standard output and the trace ends with a '# partial' line")
+        }
         let stats = try sim.finish()
         RunProgress.finish()
         if final {

@@ -41,6 +41,12 @@ public struct UnitParameters: Hashable, Sendable, CustomStringConvertible {
     /// Bits of the context address port: ceil(log2(CONTEXTS)), at least 1.
     public var addressBits: Int { InstructionFormat.addressBits(contexts: contexts) }
 
+    /// The design point as `atomik` options, for replay lines: the one place they are spelled.
+    public var arguments: [String] {
+        ["--width", "\(width)", "--contexts", "\(contexts)", "--storage", storage.rawValue]
+            + (storage == .sram ? ["--read-latency", "\(readLatency)"] : [])
+    }
+
     public var description: String {
         "WIDTH=\(width) CONTEXTS=\(contexts) STORAGE=\(storage.rawValue)"
             + (storage == .sram ? " READ_LATENCY=\(readLatency)" : "")

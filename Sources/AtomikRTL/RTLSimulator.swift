@@ -24,13 +24,8 @@ public struct RTLError: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// One RTL run: the RTL's results (paired with the program's READ/SWAP
-/// operations in order), its trace, and the testbench's own check.
+/// One testbench run of our unit: its trace beside the cycle model's, and the testbench's own check.
 public struct RTLRun {
-    /// The RTL's results, in order, paired with the program's READ/SWAP
-    /// operations; `resultCountMatches` is false when the RTL gave more or fewer.
-    public var results: [OperationResult]
-    public var resultCountMatches: Bool
     public var cycles: Int
     /// Cycles whose outputs differ from the cycle model's, as the testbench counted them.
     public var mismatches: Int
@@ -48,9 +43,9 @@ extension RTLSimulator {
     public static let maxItems = 2_000_000
 
     /// Runs `items` on the RTL at design point `p`: the cycle model turns the
-    /// program into per-cycle stimulus and expected outputs, the testbench
-    /// replays the stimulus on the RTL, checks the outputs and writes its trace,
-    /// and the RTL's READ/SWAP results are read back from that trace.
+    /// program into per-cycle stimulus and expected outputs, and the testbench
+    /// replays the stimulus on the RTL, checks the outputs and writes its trace
+    /// (the cycle-level comparison; the RTL's results come from the DUT path).
     /// `vcd` asks the testbench for a waveform (Icarus only) of the cycles in `vcdWindow`.
     /// `rtl` names another copy of rtl/ (a mutant), as $ATOMIK_RTL_DIR does for run.sh.
     /// `path` replaces the PATH the simulator runs with (tests use it to put broken tools first).
@@ -67,15 +62,14 @@ extension RTLSimulator {
         let modelTrace = dir.appendingPathComponent("model.trace").path
         let rtlTrace = dir.appendingPathComponent("rtl.trace").path
 
-        // The model: stimulus, expected outputs, its trace and the results' owners.
-        var owners: [OperationResult] = []
+        // The model: stimulus, expected outputs and its trace.
         let vectors = try VectorWriter(p, stimulus: try ByteWriter(path: stim), expected: try ByteWriter(path: exp))
         let recorder = CycleRecorder(CycleBuffers(capacity: 4096, width: p.width)) { batch in
             try vectors.write(batch)
             return batch
         }
         let traceWriter = CycleTraceWriter(try ByteWriter(path: modelTrace))
-        let sim = try CycleSimulator(p, observers: [traceWriter], recorder: recorder) { owners.append($0) }
+        let sim = try CycleSimulator(p, observers: [traceWriter], recorder: recorder) { _ in }
         for item in items { try sim.execute(item) }
         let stats = try sim.finish()
         try vectors.flush()
@@ -89,24 +83,8 @@ extension RTLSimulator {
                 + (vcdWindow.map { ["+vcd_from=\($0.lowerBound)", "+vcd_to=\($0.upperBound + 1)"] } ?? []),
             rtl: rtl, path: path, timeout: timeout)
         let simulationTime = ContinuousClock.now - start
-        guard let finished = output.split(separator: "\n").last(where: { $0.hasPrefix("ATOMIK-TB FINISHED") }) else {
-            throw RTLError("the \(rawValue) testbench did not finish (no 'ATOMIK-TB FINISHED' line); it printed:\n\(output)")
-        }
-        let mismatches = finished.split(separator: " ").first { $0.hasPrefix("mismatches=") }
-            .flatMap { Int($0.dropFirst("mismatches=".count)) } ?? -1
-
-        let rtlText = try String(contentsOfFile: rtlTrace, encoding: .utf8)
-        var values: [Word] = []
-        for line in rtlText.split(separator: "\n") where !line.hasPrefix("#") {
-            let f = line.split(separator: " ")
-            guard f.count >= 11 else { throw RTLError("malformed RTL trace line: \(line)") }
-            if f[9] != "0" { values.append((try? Self.parseHex(f[10], line: String(line))) ?? .zero) }
-        }
-        let results = zip(owners, values).map { o, v in
-            OperationResult(index: o.index, opcode: o.opcode, address: o.address, value: v)
-        }
-        return RTLRun(results: results, resultCountMatches: values.count == owners.count,
-                      cycles: stats.cycles, mismatches: mismatches, rtlTrace: rtlText,
+        return RTLRun(cycles: stats.cycles, mismatches: try finished(output)["mismatches"] ?? -1,
+                      rtlTrace: try String(contentsOfFile: rtlTrace, encoding: .utf8),
                       modelTrace: try String(contentsOfFile: modelTrace, encoding: .utf8), simulationTime: simulationTime)
     }
 
@@ -119,13 +97,21 @@ extension RTLSimulator {
             plusargs: ["+vectors=\(stimulus)", "+cycles=\(cycles)", "+trace=\(trace)"]
                 + (expected.map { ["+expected=\($0)"] } ?? []),
             timeout: timeout)
+        let counts = try finished(output)
+        return (counts["checked"] ?? -1, counts["mismatches"] ?? -1)
+    }
+
+    /// The counts of the testbench's `ATOMIK-TB FINISHED key=N ...` line; a run without it did not count.
+    func finished(_ output: String) throws -> [String: Int] {
         guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix("ATOMIK-TB FINISHED") }) else {
-            throw RTLError("the \(rawValue) testbench did not finish; it printed:\n\(output)")
+            throw RTLError("the \(rawValue) testbench did not finish (no 'ATOMIK-TB FINISHED' line); it printed:\n\(output)")
         }
-        func field(_ name: String) -> Int {
-            line.split(separator: " ").first { $0.hasPrefix(name + "=") }.flatMap { Int($0.dropFirst(name.count + 1)) } ?? -1
+        var counts: [String: Int] = [:]
+        for word in line.split(separator: " ") {
+            let kv = word.split(separator: "=", maxSplits: 1)
+            if kv.count == 2, let n = Int(kv[1]) { counts[String(kv[0])] = n }
         }
-        return (field("checked"), field("mismatches"))
+        return counts
     }
 
     /// The testbench's vector capacity for a run of `cycles`: a power of two, so
@@ -138,15 +124,6 @@ extension RTLSimulator {
     public func build(_ p: UnitParameters, cycles: Int, timeout: Duration = .seconds(600)) throws {
         _ = try Self.runTestbench(root: try Self.repositoryRoot(), simulator: self, parameters: p,
                                   depth: Self.depth(cycles: cycles), plusargs: [], buildOnly: true, timeout: timeout)
-    }
-
-    static func parseHex(_ s: Substring, line: String) throws -> Word {
-        var l = SIMD8<UInt64>(repeating: 0)
-        for (k, c) in s.reversed().enumerated() {
-            guard let d = c.hexDigitValue, k < 128 else { throw RTLError("bad hex '\(s)' in RTL trace line: \(line)") }
-            l[k >> 4] |= UInt64(d) << UInt64((k & 15) * 4)
-        }
-        return Word(limbs: l)
     }
 
     /// The tool's own files (`rtl/`, `testbench/`, `explore/`, `regress/`): $ATOMIK_HOME;

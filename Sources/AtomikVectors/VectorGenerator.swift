@@ -62,8 +62,7 @@ public enum VectorGenerator {
         let writer = try VectorWriter(p, stimulus: stimFile.writer, expected: expFile?.writer,
                                       header: header)
         for line in header { try progFile.writer.write("# \(line)\n") }
-        try progFile.writer.write("# replay: atomik run \(programFile) --engine cycle --width \(p.width) --contexts \(p.contexts) "
-                                  + "--storage \(p.storage.rawValue) --read-latency \(p.readLatency)\n")
+        try progFile.writer.write("# replay: atomik run \(programFile) --engine cycle \(p.arguments.joined(separator: " "))\n")
 
         // The vector files and the program text are formatted and written, and
         // the coverage collected, on worker threads while the model runs.
