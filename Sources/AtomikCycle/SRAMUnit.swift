@@ -154,7 +154,11 @@ public struct SRAMUnit<W: ContextWord, Latency: ReadLatency>: CycleUnit {
         return write
     }
 
-    public func bank(_ address: Int) -> (reference: W, accumulator: W) { (ref_mem[address], acc_mem[address]) }
+    /// A context the pending clear sweep has yet to reach is already zero to the program: no operation
+    /// can touch it before the sweep does (`op_ready_o` is low until the sweep ends).
+    public func bank(_ address: Int) -> (reference: W, accumulator: W) {
+        clr >= 0 && address >= clr ? (.zero, .zero) : (ref_mem[address], acc_mem[address])
+    }
 
     /// Paths below `atomik_unit` as in rtl/atomik_unit_sram.v (`g_sram.u_unit`);
     /// the memories' words are `u_ref_mem.mem(i)`.
