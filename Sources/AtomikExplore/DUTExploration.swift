@@ -25,10 +25,7 @@ extension Exploration {
             + "\(d.defines) \(d.includeDirectories)\n" + harness + DUTBridge.verilog(d)
         for f in d.files + DUTBuild.includeFiles(d) { key += f + "\n" + ((try? String(contentsOfFile: f, encoding: .utf8)) ?? "") }
         let cached = o.cacheDirectory.appendingPathComponent("dut-\(String(FNV1a.hash(key.utf8), radix: 16)).json")
-        if let data = FileManager.default.contents(atPath: cached.path), var r = try? JSONDecoder().decode(PointResult.self, from: data) {
-            r.fromCache = true
-            return r
-        }
+        if let r = cachedPoint(cached) { return r }
         let parameters = d.parameters.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
         var r = PointResult(width: d.width, contexts: d.contexts, storage: "dut", readLatency: 0,
                             design: d.name + (parameters.isEmpty ? "" : " " + parameters), workloads: [], devices: [])
@@ -50,38 +47,20 @@ extension Exploration {
             + d.defines.map { "-D\($0.name)" + ($0.value.map { "=\($0)" } ?? "") + " " }).joined()
         let chparam = d.parameters.isEmpty ? "" : "chparam " + d.parameters.map { "-set \($0.name) \($0.value)" }.joined(separator: " ")
             + " \(d.top); "
-        let unitStat = work.appendingPathComponent("dut-stat.json")
-        let bare = try ToolProcess.run(["yosys", "-q", "-p", "\(read)\(d.files.joined(separator: " ")); \(chparam)"
-                                          + "synth_ice40 -top \(d.top); tee -q -o \(unitStat.path) stat -json"],
-                                         in: work, timeout: o.synthesisTimeout)
-        if bare.timedOut {
-            r.synthesisNote = "yosys did not finish in \(o.synthesisTimeout)"
-        } else if bare.status != 0 {
-            r.synthesisNote = "yosys failed: " + bare.output.split(separator: "\n").suffix(3).joined(separator: " ")
-        } else {
-            r.synthesis = try SynthesisReport(statJSON: Data(contentsOf: unitStat))
-        }
+        let files = d.files.joined(separator: " ")
+        (r.synthesis, r.synthesisNote) = try synthesise("\(read)\(files); \(chparam)synth_ice40 -top \(d.top)", in: work, work: work, o)
         if o.placeRoute && r.synthesis != nil {
-            let netlist = work.appendingPathComponent("harness.json"), harnessStat = work.appendingPathComponent("harness-stat.json")
-            let h = try ToolProcess.run(["yosys", "-q", "-p", "\(read)\(d.files.joined(separator: " ")) \(harnessFile.path); "
-                                           + "synth_ice40 -top atomik_dut_harness -json \(netlist.path); "
-                                           + "tee -q -o \(harnessStat.path) stat -json"],
-                                          in: work, timeout: o.synthesisTimeout)
-            if h.status == 0 && !h.timedOut {
-                r.harnessSynthesis = try SynthesisReport(statJSON: Data(contentsOf: harnessStat))
+            let netlist = work.appendingPathComponent("harness.json")
+            let (harness, note) = try synthesise("\(read)\(files) \(harnessFile.path); "
+                                                 + "synth_ice40 -top atomik_dut_harness -json \(netlist.path)", in: work, work: work, o)
+            r.harnessSynthesis = harness
+            if harness != nil {
                 for device in o.devices { r.devices.append(try placeRoute(netlist, device, o, work: work)) }
             } else {
-                r.synthesisNote = "yosys could not synthesise the harness" + (h.timedOut ? " in time" : "") + ": "
-                    + h.output.split(separator: "\n").suffix(3).joined(separator: " ")
+                r.synthesisNote = "the harness: " + (note ?? "")
             }
         }
-        try FileManager.default.createDirectory(at: o.cacheDirectory, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = try encoder.encode(r)
-        let entry = try AtomicOutput(path: cached.path)
-        try entry.writer.write { $0.append(contentsOf: data) }
-        try entry.commit()
+        try store(r, at: cached)
         return r
     }
 }

@@ -136,11 +136,7 @@ public enum Exploration {
         let rtlFiles = try rtlSources(root: root)
         let key = try cacheKey(p, o, sources: rtlFiles, root: root, versions: versions)
         let cached = o.cacheDirectory.appendingPathComponent("\(key).json")
-        if let data = FileManager.default.contents(atPath: cached.path),
-           var r = try? JSONDecoder().decode(PointResult.self, from: data) {
-            r.fromCache = true
-            return r
-        }
+        if let r = cachedPoint(cached) { return r }
         var r = PointResult(width: p.width, contexts: p.contexts, storage: p.storage.rawValue, readLatency: p.readLatency,
                             workloads: try workloads(p, o), devices: [])
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-explore-\(UUID().uuidString)")
@@ -150,40 +146,54 @@ public enum Exploration {
         let chparam = "-set WIDTH \(p.width) -set CONTEXTS \(p.contexts) -set STORAGE \(storageIndex(p)) -set READ_LATENCY \(p.readLatency)"
 
         // 1. The bare unit's area.
-        let unitStat = work.appendingPathComponent("unit-stat.json")
-        let unit = try ToolProcess.run(["yosys", "-q", "-p", "read_verilog -Irtl \(sources); chparam \(chparam) atomik_unit; "
-                                          + "synth_ice40 -top atomik_unit; tee -q -o \(unitStat.path) stat -json"],
-                                         in: root, timeout: o.synthesisTimeout)
-        if unit.timedOut {
-            r.synthesisNote = "yosys did not finish in \(o.synthesisTimeout)"
-        } else if unit.status != 0 {
-            r.synthesisNote = "yosys failed: " + unit.output.split(separator: "\n").suffix(3).joined(separator: " ")
-        } else {
-            r.synthesis = try SynthesisReport(statJSON: Data(contentsOf: unitStat))
-        }
+        (r.synthesis, r.synthesisNote) = try synthesise("read_verilog -Irtl \(sources); chparam \(chparam) atomik_unit; "
+                                                        + "synth_ice40 -top atomik_unit", in: root, work: work, o)
 
         // 2. The harness for place and route.
         if o.placeRoute && r.synthesis != nil {
-            let netlist = work.appendingPathComponent("harness.json"), harnessStat = work.appendingPathComponent("harness-stat.json")
-            let h = try ToolProcess.run(["yosys", "-q", "-p", "read_verilog -Irtl \(sources) explore/atomik_harness.v; "
-                                           + "chparam \(chparam) atomik_harness; synth_ice40 -top atomik_harness -json \(netlist.path); "
-                                           + "tee -q -o \(harnessStat.path) stat -json"],
-                                          in: root, timeout: o.synthesisTimeout)
-            if h.status == 0 && !h.timedOut {
-                r.harnessSynthesis = try SynthesisReport(statJSON: Data(contentsOf: harnessStat))
+            let netlist = work.appendingPathComponent("harness.json")
+            let (harness, note) = try synthesise("read_verilog -Irtl \(sources) explore/atomik_harness.v; chparam \(chparam) "
+                                                 + "atomik_harness; synth_ice40 -top atomik_harness -json \(netlist.path)",
+                                                 in: root, work: work, o)
+            r.harnessSynthesis = harness
+            if harness != nil {
                 for device in o.devices { r.devices.append(try placeRoute(netlist, device, o, work: work)) }
             } else {
-                r.synthesisNote = "yosys could not synthesise the harness" + (h.timedOut ? " in time" : "")
+                r.synthesisNote = "the harness: " + (note ?? "")
             }
         }
-        try FileManager.default.createDirectory(at: o.cacheDirectory, withIntermediateDirectories: true)
+        try store(r, at: cached)
+        return r
+    }
+
+    /// yosys on `script` (run in `directory`) followed by `stat -json`: the cell counts, or why there are none.
+    static func synthesise(_ script: String, in directory: URL, work: URL, _ o: ExploreOptions) throws
+        -> (SynthesisReport?, String?) {
+        let stat = work.appendingPathComponent("stat-\(UUID().uuidString).json")
+        let run = try ToolProcess.run(["yosys", "-q", "-p", "\(script); tee -q -o \(stat.path) stat -json"],
+                                      in: directory, timeout: o.synthesisTimeout)
+        if run.timedOut { return (nil, "yosys did not finish in \(o.synthesisTimeout)") }
+        if run.status != 0 { return (nil, "yosys failed: " + run.output.split(separator: "\n").suffix(3).joined(separator: " ")) }
+        return (try SynthesisReport(statJSON: Data(contentsOf: stat)), nil)
+    }
+
+    /// A point measured before, from the cache.
+    static func cachedPoint(_ url: URL) -> PointResult? {
+        guard let data = FileManager.default.contents(atPath: url.path),
+              var r = try? JSONDecoder().decode(PointResult.self, from: data) else { return nil }
+        r.fromCache = true
+        return r
+    }
+
+    /// Writes a measured point into the cache (whole, or not at all).
+    static func store(_ r: PointResult, at url: URL) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = try encoder.encode(r)
-        let entry = try AtomicOutput(path: cached.path)
+        let entry = try AtomicOutput(path: url.path)
         try entry.writer.write { $0.append(contentsOf: data) }
         try entry.commit()
-        return r
     }
 
     /// nextpnr with each seed; the best Fmax counts. A design that does not fit or

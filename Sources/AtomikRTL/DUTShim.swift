@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// A described design compiled by Verilator (`atomik_bridge` around the DUT)
 /// into a shared library, loaded in this process and stepped one cycle per
 /// call for lockstep co-simulation. Models are never destroyed (Verilator
@@ -39,16 +35,10 @@ public final class DUTShim: @unchecked Sendable {
     }
 
     private init(library path: String) throws {
-        guard let lib = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
-            throw RTLError("cannot load the Verilator model \(path): \(String(cString: dlerror()))")
-        }
-        func symbol<T>(_ name: String, _: T.Type) throws -> T {
-            guard let s = dlsym(lib, name) else { throw RTLError("the library \(path) has no \(name)") }
-            return unsafeBitCast(s, to: T.self)
-        }
-        createFn = try symbol("atomik_bridge_create", CreateFn.self)
-        stepFn = try symbol("atomik_bridge_step", StepFn.self)
-        words = Int(try symbol("atomik_bridge_words", WordsFn.self)())
+        let lib = try SharedLibrary(path)
+        createFn = try lib.function("atomik_bridge_create", CreateFn.self)
+        stepFn = try lib.function("atomik_bridge_step", StepFn.self)
+        words = Int(try lib.function("atomik_bridge_words", WordsFn.self)())
     }
 
     /// One model in use by one run.

@@ -1,10 +1,6 @@
 import AtomikCycle
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The RTL compiled by Verilator into a shared library with a C ABI
 /// (testbench/atomik_shim.cpp), loaded in this process for lockstep
 /// co-simulation.
@@ -47,16 +43,10 @@ public final class VerilatorShim: @unchecked Sendable {
     }
 
     private init(library path: String) throws {
-        guard let lib = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
-            throw RTLError("cannot load the Verilator shim \(path): \(String(cString: dlerror()))")
-        }
-        func symbol<T>(_ name: String, _: T.Type) throws -> T {
-            guard let s = dlsym(lib, name) else { throw RTLError("the shim \(path) has no \(name)") }
-            return unsafeBitCast(s, to: T.self)
-        }
-        let create = try symbol("atomik_shim_create", CreateFn.self)
-        stepFn = try symbol("atomik_shim_step", StepFn.self)
-        words = Int(try symbol("atomik_shim_words", WordsFn.self)())
+        let lib = try SharedLibrary(path)
+        let create = try lib.function("atomik_shim_create", CreateFn.self)
+        stepFn = try lib.function("atomik_shim_step", StepFn.self)
+        words = Int(try lib.function("atomik_shim_words", WordsFn.self)())
         guard let h = create() else { throw RTLError("the shim could not create a model") }
         handle = h
     }
