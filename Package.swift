@@ -18,14 +18,17 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
+        // Support for long runs: worker threads between two cores, interrupts, progress lines, the tool's version.
+        .target(name: "AtomikSupport"),
         // The golden model: delta-state algebra, standard library only.
         .target(name: "AtomikCore"),
         // The instruction set: opcodes, SWAP-keep, instruction-word fields.
         .target(name: "AtomikISA", dependencies: ["AtomikCore"]),
         // Programs: text and binary formats, streaming readers, the software engine.
-        .target(name: "AtomikProgram", dependencies: ["AtomikCore", "AtomikISA"]),
+        .target(name: "AtomikProgram", dependencies: ["AtomikCore", "AtomikISA", "AtomikSupport"]),
         // The cycle-level model of the hardware unit, register by register.
-        .target(name: "AtomikCycle", dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram"], swiftSettings: hotPath),
+        .target(name: "AtomikCycle", dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikSupport"],
+                swiftSettings: hotPath),
         // Designs under test: descriptions of any ATOMiK RTL's ports and protocol (YAML), and presets.
         .target(name: "AtomikDUT", dependencies: ["AtomikISA", "AtomikProgram", .product(name: "Yams", package: "Yams")]),
         // The RTL under Icarus Verilog and Verilator: our unit through its testbench, any DUT through a generated bridge.
@@ -33,17 +36,19 @@ let package = Package(
         // Co-simulation: model vs RTL cycle by cycle, model vs core operation by operation.
         .target(
             name: "AtomikCosim",
-            dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikStimulus", "AtomikDUT"],
+            dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikStimulus", "AtomikDUT",
+                           "AtomikSupport"],
             swiftSettings: hotPath
         ),
         // Test vectors for RTL testbenches, and functional coverage.
-        .target(name: "AtomikVectors", dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikStimulus"],
+        .target(name: "AtomikVectors", dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikStimulus",
+                                              "AtomikSupport"],
                 swiftSettings: hotPath),
         // Design exploration: model metrics, yosys area, nextpnr Fmax across design points.
         .target(
             name: "AtomikExplore",
             dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikStimulus", "AtomikDUT",
-                           "AtomikCosim"]
+                           "AtomikCosim", "AtomikSupport"]
         ),
         // Fuzzing of every input parser.
         .target(
@@ -59,7 +64,7 @@ let package = Package(
             name: "atomik",
             dependencies: [
                 "AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikCosim", "AtomikStimulus",
-                "AtomikVectors", "AtomikExplore", "AtomikFuzz", "AtomikExamples", "AtomikDUT",
+                "AtomikVectors", "AtomikExplore", "AtomikFuzz", "AtomikExamples", "AtomikDUT", "AtomikSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,7 +78,7 @@ let package = Package(
         .testTarget(name: "AtomikCoreTests", dependencies: ["AtomikCore", "AtomikStimulus"]),
         .testTarget(
             name: "AtomikProgramTests",
-            dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikStimulus"]
+            dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikStimulus", "AtomikSupport"]
         ),
         .testTarget(
             name: "AtomikCycleTests",

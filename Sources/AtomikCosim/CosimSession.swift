@@ -3,6 +3,7 @@ import AtomikISA
 import AtomikProgram
 import AtomikRTL
 import AtomikStimulus
+import AtomikSupport
 import Foundation
 
 /// Where a co-simulation's program comes from.

@@ -3,6 +3,7 @@ import AtomikCycle
 import AtomikISA
 import AtomikProgram
 import AtomikRTL
+import AtomikSupport
 
 /// How a co-simulation compares and when it stops.
 public struct CosimOptions: Sendable {

@@ -3,6 +3,7 @@ import AtomikDUT
 import AtomikISA
 import AtomikProgram
 import AtomikRTL
+import AtomikSupport
 import Foundation
 
 /// A program item and the line of the program file it came from (0: none).

@@ -1,5 +1,6 @@
 import AtomikCore
 import AtomikProgram
+import AtomikSupport
 
 /// Per-cycle inputs, outputs and bank writes of a batch of cycles in columns
 /// of plain integers: what the cycle model records (for co-simulation, vector

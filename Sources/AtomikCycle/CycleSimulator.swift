@@ -1,6 +1,7 @@
 import AtomikCore
 import AtomikISA
 import AtomikProgram
+import AtomikSupport
 
 /// The cycle-level engine for one design point. It picks the unit's concrete
 /// type once (storage and read latency x word type: `UInt64` up to 64 bits,

@@ -3,6 +3,7 @@ import AtomikCycle
 import AtomikProgram
 import AtomikRTL
 import AtomikStimulus
+import AtomikSupport
 import Foundation
 
 /// An FPGA the sweep places and routes for.

@@ -1,5 +1,6 @@
 import AtomikCore
 import AtomikISA
+import AtomikSupport
 
 /// What a run did.
 public struct RunSummary: Hashable, Sendable {

@@ -3,6 +3,7 @@ import AtomikCycle
 import AtomikISA
 import AtomikProgram
 import AtomikStimulus
+import AtomikSupport
 
 /// What `atomik vectors` makes.
 public struct VectorJob: Sendable {

@@ -3,6 +3,7 @@ import AtomikCore
 import AtomikProgram
 
 #if canImport(Glibc)
+import AtomikSupport
 import Glibc
 #endif
 

@@ -3,6 +3,7 @@ import AtomikCosim
 import AtomikProgram
 import AtomikRTL
 import AtomikStimulus
+import AtomikSupport
 import Foundation
 
 extension Recipe: ExpressibleByArgument {}

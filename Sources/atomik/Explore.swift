@@ -4,6 +4,7 @@ import AtomikDUT
 import AtomikExplore
 import AtomikProgram
 import AtomikRTL
+import AtomikSupport
 import Foundation
 
 extension Device: ExpressibleByArgument {}

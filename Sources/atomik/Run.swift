@@ -5,6 +5,7 @@ import AtomikDUT
 import AtomikISA
 import AtomikProgram
 import AtomikRTL
+import AtomikSupport
 
 /// The engines that can execute a program.
 enum EngineKind: String, ExpressibleByArgument, CaseIterable {

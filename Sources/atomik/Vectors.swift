@@ -1,6 +1,7 @@
 import ArgumentParser
 import AtomikProgram
 import AtomikStimulus
+import AtomikSupport
 import AtomikVectors
 import Foundation
 

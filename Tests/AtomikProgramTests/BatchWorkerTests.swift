@@ -1,4 +1,5 @@
 import AtomikProgram
+import AtomikSupport
 import Testing
 
 final class Box { var value = 0 }
