@@ -32,7 +32,7 @@ public enum DUTBuild {
         try build(d, simulator: .icarus, timeout: timeout) { dir, bridge in
             let out = dir.appendingPathComponent("sim").path
             try run(["iverilog", "-g2012", "-s", "atomik_bridge_tb", "-o", out] + flags(d, define: "-D", include: "-I")
-                    + d.files + [bridge], what: "iverilog", timeout: timeout)
+                    + d.files + [bridge], what: "iverilog", timeout: timeout, description: d)
             return out
         }
     }
@@ -43,7 +43,7 @@ public enum DUTBuild {
             let obj = dir.appendingPathComponent("obj")
             try run(["verilator", "--cc", "-Wno-fatal", "-Wno-lint", "-Wno-style", "-O3", "--top-module", "atomik_bridge",
                      "-Mdir", obj.path] + flags(d, define: "-D", include: "-I") + d.files + [bridge],
-                    what: "verilator", timeout: timeout)
+                    what: "verilator", timeout: timeout, description: d)
             let generated = try FileManager.default.contentsOfDirectory(atPath: obj.path)
                 .filter { $0.hasPrefix("Vatomik_bridge") && $0.hasSuffix(".cpp") }.sorted()
             let unity = dir.appendingPathComponent("model.cpp")
@@ -54,7 +54,7 @@ public enum DUTBuild {
             try run(["g++", "-std=c++17", "-O3", "-fPIC", "-shared", "-faligned-new", "-Wl,-Bsymbolic", "-DVM_COVERAGE=0",
                      "-DVM_SC=0", "-DVM_TRACE=0", "-I\(obj.path)", "-I\(inc)", "-I\(inc)/vltstd", "-o", out, shim.path,
                      unity.path, "\(inc)/verilated.cpp", "\(inc)/verilated_threads.cpp", "-pthread", "-latomic"],
-                    what: "g++ (the Verilator model)", timeout: timeout)
+                    what: "g++ (the Verilator model)", timeout: timeout, description: d)
             try FileManager.default.removeItem(at: obj)
             return out
         }
@@ -105,9 +105,14 @@ public enum DUTBuild {
         }
     }
 
-    static func run(_ arguments: [String], what: String, timeout: Duration) throws {
+    static func run(_ arguments: [String], what: String, timeout: Duration, description d: DUTDescription) throws {
         let r = try ToolProcess.run(arguments, in: FileManager.default.temporaryDirectory, timeout: timeout)
         if r.timedOut { throw RTLError("\(what) timed out after \(timeout) and was stopped") }
-        guard r.status == 0 else { throw RTLError("\(what) failed (exit \(r.status)) building the DUT:\n\(r.output)") }
+        guard r.status == 0 else {
+            // A port the top module lacks shows up in the generated bridge: say where it was named.
+            let port = r.output.contains("PINNOTFOUND") || r.output.contains("is not a port of")
+                ? "\na port named in \(d.origin) is not a port of \(d.top) (atomik_bridge.v is generated from the description)" : ""
+            throw RTLError("\(what) failed (exit \(r.status)) building the DUT \(d.name):\n\(r.output)\(port)")
+        }
     }
 }

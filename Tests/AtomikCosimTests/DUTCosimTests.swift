@@ -125,6 +125,24 @@ func program(_ text: String) throws -> (path: String, cleanup: () -> Void) {
         if expected == .notAccepted { #expect(outcomes[0].message.contains("operation 0 (line 1: load 1, 0x5)")) }
     }
 
+    /// A port the top module lacks is an error on both simulators, naming the description.
+    @Test(arguments: [RTLSimulator.verilator, .icarus])
+    func missingPortIsNamed(_ simulator: RTLSimulator) throws {
+        try #require(simulatorsInstalled(), "simulators are not installed")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-badport-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(at: fixtures.appendingPathComponent("aliased/fx_aliased.v"), to: dir.appendingPathComponent("fx_aliased.v"))
+        let text = try String(contentsOf: fixtures.appendingPathComponent("aliased/aliased.yaml"), encoding: .utf8)
+        try text.replacingOccurrences(of: "data: value", with: "data: valu").write(to: dir.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
+        let dut = try DUTDescriptionParser.load(path: dir.appendingPathComponent("bad.yaml").path)
+        #expect {
+            try cosimDUT(dut, .recipe(.uniform, seed: 1, length: 10), simulators: [simulator])
+        } throws: { error in
+            "\(error)".contains("valu") && "\(error)".contains("a port named in \(dut.origin) is not a port of fx_aliased")
+        }
+    }
+
     /// X on a result is a fault of its own under Icarus.
     @Test func unknownResultUnderIcarus() throws {
         try #require(simulatorsInstalled(), "simulators are not installed")
