@@ -42,10 +42,7 @@ public struct DUTCosimSession {
             return {
                 guard let item = try source.next() else { return nil }
                 if case .op(let inst) = item, !dut.supported.contains(OperationKind(inst)) {
-                    let kind = OperationKind(inst)
-                    let names = OperationKind.allCases.filter { dut.supported.contains($0) }.map(\.rawValue)
-                    throw ProgramError("\(kind.rawValue) is not an operation of the DUT \(dut.name) (it supports "
-                                       + "\(names.joined(separator: ", ")))", at: source.location)
+                    throw TransactionCosim.unsupported(dut, inst, at: source.location)
                 }
                 return (item, source.format == .text ? source.location.line : 0)
             }

@@ -144,11 +144,14 @@ public enum TransactionCosim {
     }
 
     /// The error for a program operation the DUT does not support.
-    static func unsupported(_ dut: DUTDescription, _ inst: Instruction, line: Int) -> ProgramError {
-        let kind = OperationKind(inst)
+    static func unsupported(_ dut: DUTDescription, _ inst: Instruction, at location: SourceLocation?) -> ProgramError {
         let names = OperationKind.allCases.filter { dut.supported.contains($0) }.map(\.rawValue).joined(separator: ", ")
-        return ProgramError("\(kind.rawValue) is not an operation of the DUT \(dut.name) (it supports \(names))",
-                            at: line > 0 ? SourceLocation(file: "program", line: line, column: 1) : nil)
+        return ProgramError("\(OperationKind(inst).rawValue) is not an operation of the DUT \(dut.name) (it supports \(names))",
+                            at: location)
+    }
+
+    static func unsupported(_ dut: DUTDescription, _ inst: Instruction, line: Int) -> ProgramError {
+        unsupported(dut, inst, at: line > 0 ? SourceLocation(file: "program", line: line, column: 1) : nil)
     }
 
     /// Icarus: the items become a command file, the generated testbench drives
