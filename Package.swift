@@ -32,7 +32,8 @@ let package = Package(
         // Designs under test: descriptions of any ATOMiK RTL's ports and protocol (YAML), and presets.
         .target(name: "AtomikDUT", dependencies: ["AtomikISA", "AtomikProgram", .product(name: "Yams", package: "Yams")]),
         // The RTL under Icarus Verilog and Verilator: our unit through its testbench, any DUT through a generated bridge.
-        .target(name: "AtomikRTL", dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikDUT"]),
+        .target(name: "AtomikRTL", dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikDUT",
+                                                 "AtomikSupport"]),
         // Co-simulation: model vs RTL cycle by cycle, model vs core operation by operation.
         .target(
             name: "AtomikCosim",

@@ -1,8 +1,10 @@
+import AtomikSupport
 import Foundation
 
 /// Runs an external tool (a simulator, yosys, nextpnr) with a time limit:
-/// output and errors go to one log, and a tool past its limit gets SIGTERM,
-/// then SIGKILL (a child may have inherited SIGTERM blocked).
+/// output and errors go to one log, and a tool past its limit, or running
+/// when Ctrl-C or SIGTERM comes, gets SIGTERM, then SIGKILL (a child may have
+/// inherited SIGTERM blocked); an interrupted run throws `Interrupted`.
 public enum ToolProcess {
     public struct Outcome: Sendable {
         public var status: Int32
@@ -29,13 +31,21 @@ public enum ToolProcess {
         try p.run()
         let deadline = ContinuousClock.now + timeout
         var timedOut = false
+        func stop() {
+            p.terminate()
+            for _ in 0..<50 where p.isRunning { usleep(20_000) }
+            if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+            p.waitUntilExit()
+        }
         while p.isRunning {
+            if Interrupt.requested {
+                stop()
+                try? handle.close()
+                throw Interrupted("interrupted: \(arguments[0]) was stopped")
+            }
             if ContinuousClock.now > deadline {
                 timedOut = true
-                p.terminate()
-                for _ in 0..<50 where p.isRunning { usleep(20_000) }
-                if p.isRunning { kill(p.processIdentifier, SIGKILL) }
-                p.waitUntilExit()
+                stop()
                 break
             }
             usleep(2000)

@@ -33,4 +33,25 @@ import Testing
         #expect(err.contains("no vector files were written"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
+
+    /// Ctrl-C while a simulator runs (Icarus through the DUT path): the child is
+    /// stopped at once, the run exits 130, and its temporary directory is gone.
+    @Test func ctrlCStopsASimulator() throws {
+        try #require(installed(.icarus), "iverilog is not installed")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-int-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let program = dir.appendingPathComponent("long.atk")
+        // About a minute of Icarus: far longer than the wait before the signal.
+        try Data(String(repeating: "accum 3, 0x1234\nread 3\n", count: 400_000).utf8).write(to: program)
+        let before = Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("atomik-dut-") })
+        let start = Date()
+        let (status, err) = try runAtomik(["run", program.path, "--engine", "icarus", "--width", "16", "--contexts", "4"],
+                                          interruptAfter: 6.0)
+        #expect(status == 130, "\(err)")
+        #expect(err.contains("interrupted"))
+        #expect(Date().timeIntervalSince(start) < 30, "stopped at once, not when the simulator finished")
+        let after = Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("atomik-dut-") })
+        #expect(after.subtracting(before).isEmpty, "no temporary directory left behind")
+    }
 }
