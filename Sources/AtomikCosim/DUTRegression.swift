@@ -2,6 +2,7 @@ import AtomikDUT
 import AtomikProgram
 import AtomikRTL
 import AtomikStimulus
+import AtomikSupport
 import Foundation
 
 /// One entry of a regression of a described design: a recipe, a seed, a
@@ -26,6 +27,10 @@ public struct DUTRegressionResult: Sendable {
     public var entry: DUTRegressionEntry
     public var outcome: TransactionOutcome
     public var seconds: Double
+    /// Why the entry could not run (its description, a build or a simulator failed).
+    public var error: String?
+
+    public var passed: Bool { error == nil && outcome.passed }
 }
 
 /// Regressions of a described design (`atomik cosim --dut D --regress FILE`), one entry a line:
@@ -68,14 +73,28 @@ public enum DUTRegression {
                            progress: (DUTRegressionResult) -> Void = { _ in }) throws -> [DUTRegressionResult] {
         var results: [DUTRegressionResult] = []
         for e in entries {
-            let dut = try describe(e.parameters)
-            let session = DUTCosimSession(dut: dut, dutArguments: [], stimulus: .recipe(e.recipe, seed: e.seed, length: e.length),
-                                          simulators: e.simulators, outputDirectory: "")
-            let items = try DUTCosimSession.items(session.stimulus, dut: dut)
+            // A description, build or simulator that fails is this entry's error; the others still run.
+            var prepared: (DUTCosimSession, [LocatedItem])?
+            var failure: String?
+            do {
+                let dut = try describe(e.parameters)
+                let session = DUTCosimSession(dut: dut, dutArguments: [], stimulus: .recipe(e.recipe, seed: e.seed, length: e.length),
+                                              simulators: e.simulators, outputDirectory: "")
+                prepared = (session, try DUTCosimSession.items(session.stimulus, dut: dut))
+            } catch {
+                failure = "\(error)"
+            }
             for s in e.simulators {
                 let start = ContinuousClock.now
-                let outcome = try session.check(s, items: items, options: session.options)
-                let r = DUTRegressionResult(entry: e, outcome: outcome, seconds: (ContinuousClock.now - start).seconds)
+                var r = DUTRegressionResult(entry: e, outcome: TransactionOutcome(simulator: s), seconds: 0, error: failure)
+                if let (session, items) = prepared {
+                    do { r.outcome = try session.check(s, items: items, options: session.options) } catch let stop as Interrupted {
+                        throw stop
+                    } catch {
+                        r.error = "\(error)"
+                    }
+                }
+                r.seconds = (ContinuousClock.now - start).seconds
                 results.append(r)
                 progress(r)
             }
@@ -91,7 +110,7 @@ public enum DUTRegression {
                 + (dutArguments + e.parameters.flatMap { ["--param", "\($0.name)=\($0.value)"] }
                    + ["--simulator", r.outcome.simulator.rawValue]).joined(separator: " ")
             return JUnit.Case(simulator: r.outcome.simulator.rawValue, name: e.name, seconds: r.seconds,
-                              failure: r.outcome.passed ? nil : r.outcome.message,
+                              failure: r.outcome.passed ? nil : r.outcome.message, error: r.error,
                               details: "\(r.outcome.mismatches) mismatches in \(r.outcome.cycles) cycles\nreplay: \(replay)")
         }, name: name)
     }

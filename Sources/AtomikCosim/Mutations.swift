@@ -92,8 +92,11 @@ public enum MutationCheck {
                     // A mutant that no longer builds or finishes is found too.
                     result.killed = true; result.killedBy = "\(e.name): \(error)"; break
                 }
-                if let f = found.first(where: { !$0.outcome.passed }) {
-                    result.killed = true; result.killedBy = "\(f.entry.name) on \(f.outcome.simulator.rawValue)"; break
+                if let f = found.first(where: { !$0.passed }) {
+                    // A mutant that no longer builds or finishes is found too.
+                    result.killed = true
+                    result.killedBy = "\(f.entry.name) on \(f.outcome.simulator.rawValue)" + (f.error.map { ": \($0)" } ?? "")
+                    break
                 }
             }
             results.append(result)

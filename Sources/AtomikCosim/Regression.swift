@@ -2,6 +2,7 @@ import AtomikCycle
 import AtomikProgram
 import AtomikRTL
 import AtomikStimulus
+import AtomikSupport
 import Foundation
 
 /// One regression entry: a design point, a recipe, a seed, a length and the simulators.
@@ -60,6 +61,10 @@ public struct RegressionResult: Sendable {
     public var entry: RegressionEntry
     public var outcome: CosimOutcome
     public var seconds: Double
+    /// Why the entry could not run (a simulator or build failed); its outcome is then empty.
+    public var error: String?
+
+    public var passed: Bool { error == nil && outcome.passed }
 }
 
 public enum Regression {
@@ -75,10 +80,14 @@ public enum Regression {
             let items = try session.stimulus.items(e.parameters)
             for s in e.simulators {
                 let start = ContinuousClock.now
-                let outcome = try session.check(s, items: items, options: options)
-                let d = ContinuousClock.now - start
-                let r = RegressionResult(entry: e, outcome: outcome,
-                                         seconds: d.seconds)
+                var r = RegressionResult(entry: e, outcome: CosimOutcome(simulator: s), seconds: 0)
+                // A tool that fails is this entry's error; the others still run.
+                do { r.outcome = try session.check(s, items: items, options: options) } catch let stop as Interrupted {
+                    throw stop
+                } catch {
+                    r.error = "\(error)"
+                }
+                r.seconds = (ContinuousClock.now - start).seconds
                 results.append(r)
                 progress(r)
             }
@@ -93,7 +102,7 @@ public enum Regression {
         for r in results {
             out += pad(r.entry.name, 44) + pad(r.outcome.simulator.rawValue, 11) + pad("\(r.outcome.cycles)", 10)
                 + pad("\(r.outcome.mismatches)", 12) + pad(String(format: "%.2f", r.seconds), 9)
-                + (r.outcome.passed ? "pass" : "FAIL") + "\n"
+                + (r.error != nil ? "ERROR" : r.outcome.passed ? "pass" : "FAIL") + "\n"
         }
         return out
     }
@@ -107,6 +116,7 @@ public enum Regression {
                 + (e.parameters.arguments + ["--simulator", r.outcome.simulator.rawValue]).joined(separator: " ")
             return JUnit.Case(simulator: r.outcome.simulator.rawValue, name: e.name, seconds: r.seconds,
                               failure: r.outcome.passed ? nil : (r.outcome.divergence?.description ?? r.outcome.coreMismatch ?? "mismatch"),
+                              error: r.error,
                               details: "\(r.outcome.mismatches) mismatches in \(r.outcome.cycles) cycles\nreplay: \(replay)")
         }, name: name)
     }
@@ -114,12 +124,13 @@ public enum Regression {
 
 /// JUnit XML, one writer for every regression.
 public enum JUnit {
-    /// One test case: an entry on one simulator; `failure` the first fault, if any.
+    /// One test case: an entry on one simulator; `failure` the first fault, `error` why it could not run.
     public struct Case: Sendable {
         public var simulator: String
         public var name: String
         public var seconds: Double
         public var failure: String?
+        public var error: String?
         public var details: String
     }
 
@@ -128,12 +139,18 @@ public enum JUnit {
             s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
                 .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
         }
-        let failures = cases.filter { $0.failure != nil }.count
+        let errors = cases.filter { $0.error != nil }.count
+        let failures = cases.filter { $0.error == nil && $0.failure != nil }.count
         let total = cases.map(\.seconds).reduce(0, +)
         var x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        x += "<testsuite name=\"\(esc(name))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" time=\"\(String(format: "%.3f", total))\">\n"
+        x += "<testsuite name=\"\(esc(name))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"\(errors)\" time=\"\(String(format: "%.3f", total))\">\n"
         for c in cases {
             x += "  <testcase classname=\"\(esc(name)).\(c.simulator)\" name=\"\(esc(c.name))\" time=\"\(String(format: "%.3f", c.seconds))\""
+            if let error = c.error {
+                let first = error.split(separator: "\n").first.map(String.init) ?? error
+                x += ">\n    <error message=\"\(esc(first))\">\(esc(error))</error>\n  </testcase>\n"
+                continue
+            }
             guard let failure = c.failure else { x += "/>\n"; continue }
             x += ">\n    <failure message=\"\(esc(failure))\">\(esc(c.details))</failure>\n  </testcase>\n"
         }

@@ -139,6 +139,10 @@ extension Atomik {
             let list = try DUTRegression.parse(String(decoding: data, as: UTF8.self), file: path)
             print("regression \(path) of \(dut.dut!): \(list.count) entries")
             let results = try DUTRegression.run(list, describe: { try dut.description(extra: $0) }) { r in
+                if let error = r.error {
+                    print("  ERROR \(r.entry.name) on \(r.outcome.simulator.rawValue): \(error)")
+                    return
+                }
                 print("  \(r.outcome.passed ? "pass" : "FAIL") \(r.entry.name) on \(r.outcome.simulator.rawValue): "
                       + "\(r.outcome.cycles) cycles, \(r.outcome.operations) operations"
                       + (r.outcome.passed ? "" : ": \(r.outcome.message)"))
@@ -148,8 +152,15 @@ extension Atomik {
                 try file.writer.write(DUTRegression.junit(results, dutArguments: try dut.arguments(), name: "atomik-cosim-dut"))
                 try file.commit()
             }
-            let cycles = results.map(\.outcome.cycles).reduce(0, +), mismatches = results.map(\.outcome.mismatches).reduce(0, +)
-            print("\(cycles) cycles, \(mismatches) mismatches")
+            try finishRegression(cycles: results.map(\.outcome.cycles).reduce(0, +),
+                                 mismatches: results.map(\.outcome.mismatches).reduce(0, +),
+                                 errors: results.filter { $0.error != nil }.count)
+        }
+
+        /// The last line of a regression, and its exit: 2 when an entry could not run, 1 on a mismatch.
+        func finishRegression(cycles: Int, mismatches: Int, errors: Int) throws {
+            print("\(cycles) cycles, \(mismatches) mismatches" + (errors > 0 ? ", \(errors) entries could not run" : ""))
+            if errors > 0 { throw ExitCode(2) }
             if mismatches > 0 { throw ExitCode(1) }
         }
 
@@ -171,14 +182,18 @@ extension Atomik {
             let list = try entries(path)
             print("regression \(path): \(list.count) entries")
             let results = try Regression.run(list) { r in
+                if let error = r.error {
+                    print("  ERROR \(r.entry.name) on \(r.outcome.simulator.rawValue): \(error)")
+                    return
+                }
                 print("  \(r.outcome.passed ? "pass" : "FAIL") \(r.entry.name) on \(r.outcome.simulator.rawValue): "
                       + "\(r.outcome.cycles) cycles, \(r.outcome.mismatches) mismatches")
             }
             print(Regression.table(results), terminator: "")
             try writeJUnit(results, name: "atomik-cosim-regression")
-            let cycles = results.map(\.outcome.cycles).reduce(0, +), mismatches = results.map(\.outcome.mismatches).reduce(0, +)
-            print("\(cycles) cycles, \(mismatches) mismatches")
-            if mismatches > 0 { throw ExitCode(1) }
+            try finishRegression(cycles: results.map(\.outcome.cycles).reduce(0, +),
+                                 mismatches: results.map(\.outcome.mismatches).reduce(0, +),
+                                 errors: results.filter { $0.error != nil }.count)
         }
 
         func runMutationCheck() throws {

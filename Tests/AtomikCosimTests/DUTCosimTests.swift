@@ -200,6 +200,22 @@ func program(_ text: String) throws -> (path: String, cleanup: () -> Void) {
         #expect(xml.contains("--param LOG_C=2 --simulator verilator"))
     }
 
+    /// An entry that cannot run (here its parameters make a bad description) is an
+    /// error in the results and in JUnit; the entries after it still run.
+    @Test func anEntryThatCannotRunIsAnError() throws {
+        try #require(simulatorsInstalled(), "simulators are not installed")
+        let text = "recipe=uniform length=500 simulator=verilator params=W:0\nrecipe=hazard length=500 simulator=both\n"
+        let entries = try DUTRegression.parse(text, file: "r.txt")
+        let path = fixtures.appendingPathComponent("faulty/faulty.yaml").path
+        let results = try DUTRegression.run(entries) { try DUTDescriptionParser.load(path: path, parameters: $0) }
+        #expect(results.count == 3)
+        #expect(results[0].error?.contains("width = 0 is outside 1...512") == true, "\(results[0])")
+        #expect(results[1].passed && results[2].passed)
+        let xml = DUTRegression.junit(results, dutArguments: ["--dut", path], name: "t")
+        #expect(xml.contains("tests=\"3\" failures=\"0\" errors=\"1\""))
+        #expect(xml.contains("<error message=\"") && xml.contains("width = 0 is outside"))
+    }
+
     @Test(arguments: [("recipe=nope", "r.txt:1:1: error: recipe: expected one of"),
                       ("recipe=uniform params=A", "r.txt:1:16: error: params: expected NAME:VALUE"),
                       ("seed=1", "r.txt:1:1: error: missing recipe=")])
