@@ -103,7 +103,8 @@ public enum DUTRegression {
     }
 
     /// JUnit XML; `dutArguments` select the DUT in each failure's replay command.
-    public static func junit(_ results: [DUTRegressionResult], dutArguments: [String], name: String) -> String {
+    public static func junit(_ results: [DUTRegressionResult], dutArguments: [String], name: String,
+                             properties: [(name: String, value: String)] = []) -> String {
         JUnit.xml(results.map { r in
             let e = r.entry
             let replay = "atomik cosim --recipe \(e.recipe.rawValue) --seed \(e.seed) --length \(e.length) "
@@ -111,7 +112,8 @@ public enum DUTRegression {
                    + ["--simulator", r.outcome.simulator.rawValue]).joined(separator: " ")
             return JUnit.Case(simulator: r.outcome.simulator.rawValue, name: e.name, seconds: r.seconds,
                               failure: r.outcome.passed ? nil : r.outcome.message, error: r.error,
-                              details: "\(r.outcome.mismatches) mismatches in \(r.outcome.cycles) cycles\nreplay: \(replay)")
-        }, name: name)
+                              details: "\(r.outcome.mismatches) mismatches in \(r.outcome.cycles) cycles\nreplay: \(replay)",
+                              failureType: r.outcome.fault?.rawValue ?? "mismatch")
+        }, name: name, properties: properties)
     }
 }

@@ -1,3 +1,4 @@
+import AtomikCore
 import AtomikCycle
 import AtomikProgram
 import AtomikRTL
@@ -109,7 +110,8 @@ public enum Regression {
 
     /// JUnit XML: one testcase per entry and simulator, a failure carrying the
     /// divergence and the command that replays it.
-    public static func junit(_ results: [RegressionResult], name: String = "atomik-cosim") -> String {
+    public static func junit(_ results: [RegressionResult], name: String = "atomik-cosim",
+                             properties: [(name: String, value: String)] = []) -> String {
         JUnit.xml(results.map { r in
             let e = r.entry
             let replay = "atomik cosim --recipe \(e.recipe.rawValue) --seed \(e.seed) --length \(e.length) "
@@ -117,8 +119,9 @@ public enum Regression {
             return JUnit.Case(simulator: r.outcome.simulator.rawValue, name: e.name, seconds: r.seconds,
                               failure: r.outcome.passed ? nil : (r.outcome.divergence?.description ?? r.outcome.coreMismatch ?? "mismatch"),
                               error: r.error,
-                              details: "\(r.outcome.mismatches) mismatches in \(r.outcome.cycles) cycles\nreplay: \(replay)")
-        }, name: name)
+                              details: "\(r.outcome.mismatches) mismatches in \(r.outcome.cycles) cycles\nreplay: \(replay)",
+                              failureType: r.outcome.divergence != nil ? "divergence" : "model mismatch")
+        }, name: name, properties: properties)
     }
 }
 
@@ -132,9 +135,19 @@ public enum JUnit {
         public var failure: String?
         public var error: String?
         public var details: String
+        /// What kind of failure (`divergence`, `mismatch`, `no result`, ...), for the `type` attribute.
+        public var failureType = "mismatch"
     }
 
-    public static func xml(_ cases: [Case], name: String) -> String {
+    /// The suite's properties: the tool, and the RTL it checked with a hash of its files' contents.
+    public static func properties(rtl: String, files: [String]) -> [(name: String, value: String)] {
+        var text = ""
+        for f in files.sorted() { text += f + "\n" + ((try? String(contentsOfFile: f, encoding: .utf8)) ?? "") }
+        return [("tool", ToolVersion.string), ("rtl", rtl), ("rtl-hash", String(FNV1a.hash(text.utf8), radix: 16))]
+    }
+
+    public static func xml(_ cases: [Case], name: String, properties: [(name: String, value: String)] = [],
+                           timestamp: Date = Date()) -> String {
         func esc(_ s: String) -> String {
             s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
                 .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
@@ -143,16 +156,24 @@ public enum JUnit {
         let failures = cases.filter { $0.error == nil && $0.failure != nil }.count
         let total = cases.map(\.seconds).reduce(0, +)
         var x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        x += "<testsuite name=\"\(esc(name))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"\(errors)\" time=\"\(String(format: "%.3f", total))\">\n"
+        let stamp = ISO8601DateFormatter.string(from: timestamp, timeZone: TimeZone(identifier: "UTC")!,
+                                                formatOptions: [.withFullDate, .withTime, .withColonSeparatorInTime, .withDashSeparatorInDate])
+        x += "<testsuite name=\"\(esc(name))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"\(errors)\" "
+            + "time=\"\(String(format: "%.3f", total))\" timestamp=\"\(stamp)\" hostname=\"\(esc(ProcessInfo.processInfo.hostName))\">\n"
+        if !properties.isEmpty {
+            x += "  <properties>\n"
+            for p in properties { x += "    <property name=\"\(esc(p.name))\" value=\"\(esc(p.value))\"/>\n" }
+            x += "  </properties>\n"
+        }
         for c in cases {
             x += "  <testcase classname=\"\(esc(name)).\(c.simulator)\" name=\"\(esc(c.name))\" time=\"\(String(format: "%.3f", c.seconds))\""
             if let error = c.error {
                 let first = error.split(separator: "\n").first.map(String.init) ?? error
-                x += ">\n    <error message=\"\(esc(first))\">\(esc(error))</error>\n  </testcase>\n"
+                x += ">\n    <error message=\"\(esc(first))\" type=\"tool\">\(esc(error))</error>\n  </testcase>\n"
                 continue
             }
             guard let failure = c.failure else { x += "/>\n"; continue }
-            x += ">\n    <failure message=\"\(esc(failure))\">\(esc(c.details))</failure>\n  </testcase>\n"
+            x += ">\n    <failure message=\"\(esc(failure))\" type=\"\(esc(c.failureType))\">\(esc(c.details))</failure>\n  </testcase>\n"
         }
         return x + "</testsuite>\n"
     }

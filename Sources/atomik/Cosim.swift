@@ -149,7 +149,10 @@ extension Atomik {
             }
             if let junit {
                 let file = try AtomicOutput(path: junit)
-                try file.writer.write(DUTRegression.junit(results, dutArguments: try dut.arguments(), name: "atomik-cosim-dut"))
+                let d = try dut.description()
+                try file.writer.write(DUTRegression.junit(results, dutArguments: try dut.arguments(), name: "atomik-cosim-dut",
+                                                          properties: JUnit.properties(rtl: d.origin, files: d.files)
+                                                              + [("top", d.top)]))
                 try file.commit()
             }
             try finishRegression(cycles: results.map(\.outcome.cycles).reduce(0, +),
@@ -174,7 +177,9 @@ extension Atomik {
         func writeJUnit(_ results: [RegressionResult], name: String) throws {
             guard let junit else { return }
             let file = try AtomicOutput(path: junit)
-            try file.writer.write(Regression.junit(results, name: name))
+            let rtl = try RTLSimulator.repositoryRoot().appendingPathComponent("rtl")
+            let files = try FileManager.default.contentsOfDirectory(atPath: rtl.path).map { rtl.appendingPathComponent($0).path }
+            try file.writer.write(Regression.junit(results, name: name, properties: JUnit.properties(rtl: rtl.path, files: files)))
             try file.commit()
         }
 

@@ -211,9 +211,34 @@ func program(_ text: String) throws -> (path: String, cleanup: () -> Void) {
         #expect(results.count == 3)
         #expect(results[0].error?.contains("width = 0 is outside 1...512") == true, "\(results[0])")
         #expect(results[1].passed && results[2].passed)
-        let xml = DUTRegression.junit(results, dutArguments: ["--dut", path], name: "t")
+        let xml = DUTRegression.junit(results, dutArguments: ["--dut", path], name: "t",
+                                      properties: JUnit.properties(rtl: path, files: [path]))
         #expect(xml.contains("tests=\"3\" failures=\"0\" errors=\"1\""))
         #expect(xml.contains("<error message=\"") && xml.contains("width = 0 is outside"))
+        // What Jenkins, GitLab and the Ant schema read, checked by Python's XML parser.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-junit-\(UUID()).xml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try xml.write(to: file, atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", """
+            import sys, xml.etree.ElementTree as ET
+            s = ET.parse(sys.argv[1]).getroot()
+            assert s.tag == 'testsuite' and s.get('errors') == '1' and s.get('tests') == '3', s.attrib
+            assert s.get('hostname') and len(s.get('timestamp')) == 19, s.attrib
+            props = {p.get('name'): p.get('value') for p in s.find('properties')}
+            assert set(props) == {'tool', 'rtl', 'rtl-hash'}, props
+            cases = s.findall('testcase')
+            assert cases[0].find('error').get('type') == 'tool' and cases[1].find('error') is None
+            print('ok')
+            """, file.path]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        try p.run()
+        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0 && out.contains("ok"), "\(out)")
     }
 
     @Test(arguments: [("recipe=nope", "r.txt:1:1: error: recipe: expected one of"),
