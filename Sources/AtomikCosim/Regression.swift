@@ -139,11 +139,9 @@ public enum JUnit {
         public var failureType = "mismatch"
     }
 
-    /// The suite's properties: the tool, and the RTL it checked with a hash of its files' contents.
+    /// The suite's properties: the tool, and the RTL it checked with a hash of its files (`DUTBuild.contentHash`).
     public static func properties(rtl: String, files: [String]) -> [(name: String, value: String)] {
-        var text = ""
-        for f in files.sorted() { text += f + "\n" + ((try? String(contentsOfFile: f, encoding: .utf8)) ?? "") }
-        return [("tool", ToolVersion.string), ("rtl", rtl), ("rtl-hash", String(FNV1a.hash(text.utf8), radix: 16))]
+        [("tool", ToolVersion.string), ("rtl", rtl), ("rtl-hash", DUTBuild.contentHash(files))]
     }
 
     public static func xml(_ cases: [Case], name: String, properties: [(name: String, value: String)] = [],

@@ -96,6 +96,19 @@ public enum DUTBuild {
         return product.path
     }
 
+    /// A hash of RTL files' names and contents (not their directories), so a copy
+    /// elsewhere hashes the same: replay commands and JUnit carry it.
+    public static func contentHash(_ files: [String]) -> String {
+        var text = ""
+        for f in files.sorted(by: { ($0 as NSString).lastPathComponent < ($1 as NSString).lastPathComponent }) {
+            text += (f as NSString).lastPathComponent + "\n" + ((try? String(contentsOfFile: f, encoding: .utf8)) ?? "") + "\n"
+        }
+        return String(FNV1a.hash(text.utf8), radix: 16)
+    }
+
+    /// The hash of a described design's RTL: its files and include files.
+    public static func rtlHash(_ d: DUTDescription) -> String { contentHash(d.files + includeFiles(d)) }
+
     /// The Verilog headers in the include directories (they change a build too).
     public static func includeFiles(_ d: DUTDescription) -> [String] {
         d.includeDirectories.flatMap { dir in

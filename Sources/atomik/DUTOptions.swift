@@ -17,14 +17,18 @@ struct DUTOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Override or add a parameter of the DUT's top module (repeatable).", valueName: "NAME=VALUE"))
     var param: [String] = []
 
+    @Option(help: ArgumentHelp("Refuse to run unless the DUT's RTL files hash to this (replay commands carry it).",
+                               valueName: "HASH"))
+    var rtlHash: String?
+
     @Option(help: ArgumentHelp("Override or add a preprocessor define (repeatable; NAME alone defines it empty).",
                                valueName: "NAME[=VALUE]"))
     var define: [String] = []
 
     /// Without --dut, the DUT options mean nothing: say so rather than ignore them.
     func validateUnused() throws {
-        if rtlDir != nil || !param.isEmpty || !define.isEmpty {
-            throw ValidationError("--rtl-dir, --param and --define describe a DUT: give --dut too")
+        if rtlDir != nil || !param.isEmpty || !define.isEmpty || rtlHash != nil {
+            throw ValidationError("--rtl-dir, --param, --define and --rtl-hash describe a DUT: give --dut too")
         }
     }
 
@@ -56,8 +60,17 @@ struct DUTOptions: ParsableArguments {
         return FileManager.default.fileExists(atPath: dut, isDirectory: &directory) && !directory.boolValue ? nil : p
     }
 
-    /// The description, read and checked; `extra` parameters override the command line's.
+    /// The description, read and checked (and its RTL against --rtl-hash); `extra` parameters override the command line's.
     func description(extra: [(name: String, value: String)] = []) throws -> DUTDescription {
+        let d = try load(extra: extra)
+        if let rtlHash, DUTBuild.rtlHash(d) != rtlHash {
+            throw ValidationError("the RTL of \(d.name) (\(d.files.joined(separator: ", "))) hashes to \(DUTBuild.rtlHash(d)), "
+                                  + "not \(rtlHash): it is not the RTL this replay command was recorded with")
+        }
+        return d
+    }
+
+    func load(extra: [(name: String, value: String)]) throws -> DUTDescription {
         guard let dut else { throw ValidationError("no --dut given") }
         if let preset = preset {
             let dir: String
@@ -85,5 +98,6 @@ struct DUTOptions: ParsableArguments {
             words = ["--dut", URL(fileURLWithPath: dut).standardizedFileURL.path]
         }
         return words + param.flatMap { ["--param", $0] } + define.flatMap { ["--define", $0] }
+            + ["--rtl-hash", DUTBuild.rtlHash(try description())]
     }
 }

@@ -38,6 +38,16 @@ import Testing
         #expect(out.contains("saved to faults/verilator-fault-min.atk"))
         #expect(out.contains("--dut \(work.path)/aliased/aliased.yaml"), "the replay names the description absolutely")
         #expect(FileManager.default.fileExists(atPath: work.appendingPathComponent("faults/icarus-fault.vcd").path))
+        // The replay command reproduces from elsewhere, and refuses once the RTL has changed.
+        let replay = try #require(out.split(separator: "\n").first { $0.hasPrefix("replay: atomik cosim ") && $0.contains("verilator") })
+        let words = replay.dropFirst("replay: atomik ".count).split(separator: " ").map(String.init)
+        #expect(words.contains("--rtl-hash"), "\(replay)")
+        let (again, againOut) = try run([atomik] + words, in: dir, environment: env)
+        #expect(again == 1 && againOut.contains("MISMATCH (verilator vs atomik-core)"), "\(againOut)")
+        let rtl = work.appendingPathComponent("aliased/fx_aliased.v")
+        try (try String(contentsOf: rtl, encoding: .utf8) + "// edited\n").write(to: rtl, atomically: true, encoding: .utf8)
+        let (changed, changedOut) = try run([atomik] + words, in: dir, environment: env)
+        #expect(changed == 2 && changedOut.contains("it is not the RTL this replay command was recorded with"), "\(changedOut)")
         // Our unit's cycle-level co-simulation finds its testbench in PREFIX/share/atomik.
         let (unit, unitOut) = try run([atomik, "cosim", "--recipe", "hazard", "--length", "500", "--width", "8", "--contexts", "4",
                                        "--simulator", "both"], in: work, environment: env)
