@@ -8,11 +8,14 @@ import AtomikVectors
 import Foundation
 import Testing
 
+/// A new directory for one test's files; the caller removes it (`defer { removeDirectory(dir) }`).
 func temporaryDirectory() throws -> String {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-vectors-\(UUID())").path
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     return dir
 }
+
+func removeDirectory(_ dir: String) { try? FileManager.default.removeItem(atPath: dir) }
 
 func vectorLines(_ path: String) throws -> [Substring] {
     try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("//") }
@@ -46,7 +49,9 @@ func vectorLines(_ path: String) throws -> [Substring] {
     @Test(arguments: [UnitParameters(width: 16, contexts: 16, storage: .ff),
                       UnitParameters(width: 8, contexts: 4, storage: .sram, readLatency: 2)])
     func untilCoverageClosesEveryBin(_ p: UnitParameters) throws {
-        var job = VectorJob(parameters: p, directory: try temporaryDirectory())
+        let dir = try temporaryDirectory()
+        defer { removeDirectory(dir) }
+        var job = VectorJob(parameters: p, directory: dir)
         job.untilCoverage = true
         let report = try VectorGenerator.run(job)
         let c = try #require(report.coverage)
@@ -63,7 +68,9 @@ func vectorLines(_ path: String) throws -> [Substring] {
 
     /// A narrow recipe says which bins it misses.
     @Test func narrowRecipeReportsMissedBins() throws {
-        var job = VectorJob(parameters: UnitParameters(width: 8, contexts: 4, storage: .ff), directory: try temporaryDirectory())
+        let dir = try temporaryDirectory()
+        defer { removeDirectory(dir) }
+        var job = VectorJob(parameters: UnitParameters(width: 8, contexts: 4, storage: .ff), directory: dir)
         job.recipe = .idle; job.length = 200; job.coverage = true
         let report = try VectorGenerator.run(job)
         let c = try #require(report.coverage)
@@ -76,7 +83,9 @@ func vectorLines(_ path: String) throws -> [Substring] {
     /// The program file replays the same stream: the vectors made from it are the same.
     @Test func programFileReplaysTheStream() throws {
         let p = UnitParameters(width: 12, contexts: 5, storage: .sram, readLatency: 1)
-        var job = VectorJob(parameters: p, directory: try temporaryDirectory())
+        let dir = try temporaryDirectory()
+        defer { removeDirectory(dir) }
+        var job = VectorJob(parameters: p, directory: dir)
         job.recipe = .hazard; job.length = 300; job.seed = 4
         _ = try VectorGenerator.run(job)
         let source = try ProgramSource(path: "\(job.directory)/program.atk", options: ProgramOptions(width: 12, contexts: 5))
@@ -102,7 +111,9 @@ func vectorLines(_ path: String) throws -> [Substring] {
     func testbenchChecksTheVectors(_ p: UnitParameters) throws {
         let ci = ProcessInfo.processInfo.environment["CI"] != nil
         try #require(ci || (RTLSimulator.icarus.isInstalled && RTLSimulator.verilator.isInstalled), "simulators are not installed")
-        var job = VectorJob(parameters: p, directory: try temporaryDirectory())
+        let dir = try temporaryDirectory()
+        defer { removeDirectory(dir) }
+        var job = VectorJob(parameters: p, directory: dir)
         job.recipe = .uniform; job.length = 500; job.untilCoverage = true
         let report = try VectorGenerator.run(job)
         for s in RTLSimulator.allCases {
@@ -118,8 +129,10 @@ func vectorLines(_ path: String) throws -> [Substring] {
     @Test func vectorsAreByteIdentical() throws {
         var outputs: [[Data]] = []
         for _ in 0..<2 {
+            let dir = try temporaryDirectory()
+            defer { removeDirectory(dir) }
             var job = VectorJob(parameters: UnitParameters(width: 24, contexts: 8, storage: .sram, readLatency: 2),
-                                directory: try temporaryDirectory())
+                                directory: dir)
             job.recipe = .hazard; job.seed = 11; job.length = 2000; job.untilCoverage = true
             _ = try VectorGenerator.run(job)
             outputs.append(try ["stimulus.hex", "expected.hex", "program.atk", "manifest.json"].map {
@@ -133,6 +146,7 @@ func vectorLines(_ path: String) throws -> [Substring] {
         var outputs: [[Data]] = []
         for _ in 0..<2 {
             let dir = try temporaryDirectory()
+            defer { removeDirectory(dir) }
             let trace = try ByteWriter(path: "\(dir)/t.trace"), vcd = try ByteWriter(path: "\(dir)/t.vcd")
             let p = UnitParameters(width: 70, contexts: 16, storage: .sram, readLatency: 1)
             let sim = try CycleSimulator(p, observers: [CycleTraceWriter(trace), VCDWriter(vcd, bankLimit: 4)]) { _ in }
