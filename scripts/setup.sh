@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-packages="iverilog verilator yosys nextpnr-ice40 fpga-icestorm python3-venv g++ make procps"
+packages="iverilog verilator yosys nextpnr-ice40 fpga-icestorm python3 python3-venv g++ make procps git"
 missing=""
 for p in $packages; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then

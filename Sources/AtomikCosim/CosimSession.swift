@@ -32,6 +32,14 @@ public enum CosimStimulus: Sendable {
         return items
     }
 
+    /// The stimulus as it can be read more than once (per simulator, and again for a report):
+    /// standard input is copied to a temporary file first, whose path comes back to remove.
+    public func rereadable() throws -> (CosimStimulus, temporaryFile: String?) {
+        guard case .program("-", let strict) = self else { return (self, nil) }
+        let copy = try CosimSession.copyStandardInput()
+        return (.program(path: copy, strict: strict), copy)
+    }
+
     /// The command-line words that select this stimulus.
     public var arguments: [String] {
         switch self {
@@ -102,16 +110,7 @@ public struct CosimSession {
             say("seed \(seed) (recipe \(r.rawValue), \(length) items)")
         }
         say("design point \(p)")
-        // The stimulus is read more than once (per simulator, and again for a
-        // divergence report): standard input is copied to a file first.
-        let input: CosimStimulus
-        var copy: String?
-        if case .program("-", let strict) = stimulus {
-            copy = try Self.copyStandardInput()
-            input = .program(path: copy!, strict: strict)
-        } else {
-            input = stimulus
-        }
+        let (input, copy) = try stimulus.rereadable()
         defer { if let copy { try? FileManager.default.removeItem(atPath: copy) } }
 
         // Icarus takes the items in memory: read up to one over its limit, so

@@ -96,17 +96,11 @@ public struct DUTCosimSession {
         if case .recipe(let r, let seed, let length) = stimulus { say("seed \(seed) (recipe \(r.rawValue), \(length) items)") }
         say("DUT \(dut.name) (\(dut.origin)): \(dut.top), WIDTH=\(dut.width) CONTEXTS=\(dut.contexts)"
             + (dut.parameters.isEmpty ? "" : ", " + dut.parameters.map { "\($0.name)=\($0.value)" }.joined(separator: " ")))
-        let input: CosimStimulus
-        var copy: String?
-        if case .program("-", let strict) = stimulus {
-            copy = try CosimSession.copyStandardInput()
-            input = .program(path: copy!, strict: strict)
-        } else {
-            input = stimulus
-        }
+        let (input, copy) = try stimulus.rereadable()
         defer { if let copy { try? FileManager.default.removeItem(atPath: copy) } }
-        // A program with an operation the DUT lacks is refused before anything runs.
-        if case .program = input {
+        // A program with an operation the DUT lacks is refused before anything runs
+        // (reading the items for Icarus checks them; else a pass over the program does).
+        if case .program = input, !simulators.contains(.icarus) {
             let next = try Self.stream(input, dut: dut)
             while try next() != nil {}
         }

@@ -73,31 +73,23 @@ public enum DUTRegression {
                            progress: (DUTRegressionResult) -> Void = { _ in }) throws -> [DUTRegressionResult] {
         var results: [DUTRegressionResult] = []
         for e in entries {
-            // A description, build or simulator that fails is this entry's error; the others still run.
-            var prepared: (DUTCosimSession, [LocatedItem])?
-            var failure: String?
-            do {
-                let dut = try describe(e.parameters)
-                let session = DUTCosimSession(dut: dut, dutArguments: [], stimulus: .recipe(e.recipe, seed: e.seed, length: e.length),
-                                              simulators: e.simulators, outputDirectory: "")
-                prepared = (session, try DUTCosimSession.items(session.stimulus, dut: dut))
-            } catch {
-                failure = "\(error)"
-            }
-            for s in e.simulators {
-                let start = ContinuousClock.now
-                var r = DUTRegressionResult(entry: e, outcome: TransactionOutcome(simulator: s), seconds: 0, error: failure)
-                if let (session, items) = prepared {
-                    do { r.outcome = try session.check(s, items: items, options: session.options) } catch let stop as Interrupted {
-                        throw stop
-                    } catch {
-                        r.error = "\(error)"
-                    }
-                }
-                r.seconds = (ContinuousClock.now - start).seconds
+            func record(_ s: RTLSimulator, _ outcome: TransactionOutcome?, _ error: String?, _ seconds: Double) {
+                let r = DUTRegressionResult(entry: e, outcome: outcome ?? TransactionOutcome(simulator: s), seconds: seconds, error: error)
                 results.append(r)
                 progress(r)
             }
+            // A description that cannot be read is every simulator's error for this entry; the others still run.
+            let session: DUTCosimSession, items: [LocatedItem]
+            do {
+                let dut = try describe(e.parameters)
+                session = DUTCosimSession(dut: dut, dutArguments: [], stimulus: .recipe(e.recipe, seed: e.seed, length: e.length),
+                                          simulators: e.simulators, outputDirectory: "")
+                items = try DUTCosimSession.items(session.stimulus, dut: dut)
+            } catch {
+                for s in e.simulators { record(s, nil, "\(error)", 0) }
+                continue
+            }
+            try Regression.each(e.simulators, { try session.check($0, items: items, options: session.options) }, done: record)
         }
         return results
     }

@@ -65,6 +65,10 @@ public struct RegressionResult: Sendable {
     /// Why the entry could not run (a simulator or build failed); its outcome is then empty.
     public var error: String?
 
+    public init(entry: RegressionEntry, outcome: CosimOutcome, seconds: Double, error: String? = nil) {
+        self.entry = entry; self.outcome = outcome; self.seconds = seconds; self.error = error
+    }
+
     public var passed: Bool { error == nil && outcome.passed }
 }
 
@@ -79,21 +83,30 @@ public enum Regression {
             let session = CosimSession(options: options, stimulus: .recipe(e.recipe, seed: e.seed, length: e.length),
                                        simulators: e.simulators, outputDirectory: "")
             let items = try session.stimulus.items(e.parameters)
-            for s in e.simulators {
-                let start = ContinuousClock.now
-                var r = RegressionResult(entry: e, outcome: CosimOutcome(simulator: s), seconds: 0)
-                // A tool that fails is this entry's error; the others still run.
-                do { r.outcome = try session.check(s, items: items, options: options) } catch let stop as Interrupted {
-                    throw stop
-                } catch {
-                    r.error = "\(error)"
-                }
-                r.seconds = (ContinuousClock.now - start).seconds
+            try each(e.simulators, { try session.check($0, items: items, options: options) }) { s, outcome, error, seconds in
+                let r = RegressionResult(entry: e, outcome: outcome ?? CosimOutcome(simulator: s), seconds: seconds, error: error)
                 results.append(r)
                 progress(r)
             }
         }
         return results
+    }
+
+    /// Runs `check` on each simulator in turn and hands `done` its outcome and time; a tool that
+    /// fails is that run's error (`outcome` nil) and the others still run; an interrupt stops them all.
+    static func each<Outcome>(_ simulators: [RTLSimulator], _ check: (RTLSimulator) throws -> Outcome,
+                              done: (RTLSimulator, Outcome?, String?, Double) -> Void) throws {
+        for s in simulators {
+            let start = ContinuousClock.now
+            do {
+                let outcome = try check(s)
+                done(s, outcome, nil, (ContinuousClock.now - start).seconds)
+            } catch let stop as Interrupted {
+                throw stop
+            } catch {
+                done(s, nil, "\(error)", (ContinuousClock.now - start).seconds)
+            }
+        }
     }
 
     /// A table of the results, one row per entry and simulator.

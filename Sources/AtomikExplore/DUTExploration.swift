@@ -49,17 +49,7 @@ extension Exploration {
             + " \(d.top); "
         let files = d.files.joined(separator: " ")
         (r.synthesis, r.synthesisNote) = try synthesise("\(read)\(files); \(chparam)synth_ice40 -top \(d.top)", in: work, work: work, o)
-        if o.placeRoute && r.synthesis != nil {
-            let netlist = work.appendingPathComponent("harness.json")
-            let (harness, note) = try synthesise("\(read)\(files) \(harnessFile.path); "
-                                                 + "synth_ice40 -top atomik_dut_harness -json \(netlist.path)", in: work, work: work, o)
-            r.harnessSynthesis = harness
-            if harness != nil {
-                for device in o.devices { r.devices.append(try placeRoute(netlist, device, o, work: work)) }
-            } else {
-                r.synthesisNote = "the harness: " + (note ?? "")
-            }
-        }
+        try placeRouteHarness(&r, read: "\(read)\(files) \(harnessFile.path)", top: "atomik_dut_harness", in: work, work: work, o)
         try store(r, at: cached)
         return r
     }

@@ -151,20 +151,25 @@ public enum Exploration {
                                                         + "synth_ice40 -top atomik_unit", in: root, work: work, o)
 
         // 2. The harness for place and route.
-        if o.placeRoute && r.synthesis != nil {
-            let netlist = work.appendingPathComponent("harness.json")
-            let (harness, note) = try synthesise("read_verilog -Irtl \(sources) explore/atomik_harness.v; chparam \(chparam) "
-                                                 + "atomik_harness; synth_ice40 -top atomik_harness -json \(netlist.path)",
-                                                 in: root, work: work, o)
-            r.harnessSynthesis = harness
-            if harness != nil {
-                for device in o.devices { r.devices.append(try placeRoute(netlist, device, o, work: work)) }
-            } else {
-                r.synthesisNote = "the harness: " + (note ?? "")
-            }
-        }
+        try placeRouteHarness(&r, read: "read_verilog -Irtl \(sources) explore/atomik_harness.v; chparam \(chparam) atomik_harness",
+                              top: "atomik_harness", in: root, work: work, o)
         try store(r, at: cached)
         return r
+    }
+
+    /// When the bare design synthesised and place and route is asked for: yosys on the
+    /// harness (`read` reads it and the design), then nextpnr on every device.
+    static func placeRouteHarness(_ r: inout PointResult, read: String, top: String, in directory: URL, work: URL,
+                                  _ o: ExploreOptions) throws {
+        guard o.placeRoute && r.synthesis != nil else { return }
+        let netlist = work.appendingPathComponent("harness.json")
+        let (harness, note) = try synthesise("\(read); synth_ice40 -top \(top) -json \(netlist.path)", in: directory, work: work, o)
+        r.harnessSynthesis = harness
+        if harness != nil {
+            for device in o.devices { r.devices.append(try placeRoute(netlist, device, o, work: work)) }
+        } else {
+            r.synthesisNote = "the harness: " + (note ?? "")
+        }
     }
 
     /// yosys on `script` (run in `directory`) followed by `stat -json`: the cell counts, or why there are none.

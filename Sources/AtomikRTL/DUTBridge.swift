@@ -29,11 +29,9 @@ public enum DUTBridge {
         }
     }
 
-    /// The bridge's code of an instruction (no set look-up: the lockstep calls it once an operation).
+    /// The bridge's code of an instruction (the lockstep asks once an operation: no set look-up).
     @inline(__always)
-    public static func code(_ i: Instruction) -> Int {
-        Int(i.opcode.rawValue) + (i.keep ? 1 : 0)
-    }
+    public static func code(_ i: Instruction) -> Int { code(OperationKind(i)) }
 
     public static func verilog(_ d: DUTDescription) -> String {
         let w = d.width, a = d.addressBits, ob = d.operation.opcodeBits

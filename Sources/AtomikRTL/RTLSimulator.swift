@@ -174,8 +174,13 @@ extension RTLSimulator {
 
     /// The design point as testbench/run.sh parameters.
     public static func parameterArguments(_ p: UnitParameters, depth: Int) -> [String] {
-        ["WIDTH=\(p.width)", "CONTEXTS=\(p.contexts)", "STORAGE=\(Storage.allCases.firstIndex(of: p.storage)!)",
-         "READ_LATENCY=\(p.storage == .sram ? p.readLatency : 1)", "DEPTH=\(depth)"]
+        verilogParameters(p).map { "\($0.name)=\($0.value)" } + ["DEPTH=\(depth)"]
+    }
+
+    /// The design point as `atomik_unit`'s Verilog parameters: the one place they are spelled.
+    public static func verilogParameters(_ p: UnitParameters) -> [(name: String, value: String)] {
+        [("WIDTH", "\(p.width)"), ("CONTEXTS", "\(p.contexts)"), ("STORAGE", "\(Storage.allCases.firstIndex(of: p.storage)!)"),
+         ("READ_LATENCY", "\(p.storage == .sram ? p.readLatency : 1)")]
     }
 
     /// Whether the simulator's executable is on PATH.

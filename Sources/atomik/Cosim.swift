@@ -119,7 +119,8 @@ extension Atomik {
     
         /// Transaction-level co-simulation of a described design.
         func runDUT() throws {
-            var session = DUTCosimSession(dut: try dut.description(), dutArguments: try dut.arguments(), stimulus: stimulus,
+            let d = try dut.description()
+            var session = DUTCosimSession(dut: d, dutArguments: dut.arguments(d), stimulus: stimulus,
                                           simulators: simulator.simulators, outputDirectory: out)
             session.options.maxMismatches = maxMismatches
             session.options.recentOperations = context
@@ -150,7 +151,7 @@ extension Atomik {
             if let junit {
                 let file = try AtomicOutput(path: junit)
                 let d = try dut.description()
-                try file.writer.write(DUTRegression.junit(results, dutArguments: try dut.arguments(), name: "atomik-cosim-dut",
+                try file.writer.write(DUTRegression.junit(results, dutArguments: dut.arguments(d), name: "atomik-cosim-dut",
                                                           properties: JUnit.properties(rtl: d.origin, files: d.files)
                                                               + [("top", d.top)]))
                 try file.commit()

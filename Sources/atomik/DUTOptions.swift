@@ -87,8 +87,8 @@ struct DUTOptions: ParsableArguments {
         return try DUTDescriptionParser.load(path: dut, parameters: try parameters() + extra, defines: try defines())
     }
 
-    /// The words that select this DUT again from any directory.
-    func arguments() throws -> [String] {
+    /// The words that select `d` (this DUT) again from any directory, with its RTL's hash.
+    func arguments(_ d: DUTDescription) -> [String] {
         guard let dut else { return [] }
         var words: [String]
         if preset != nil {
@@ -98,6 +98,6 @@ struct DUTOptions: ParsableArguments {
             words = ["--dut", URL(fileURLWithPath: dut).standardizedFileURL.path]
         }
         return words + param.flatMap { ["--param", $0] } + define.flatMap { ["--define", $0] }
-            + ["--rtl-hash", DUTBuild.rtlHash(try description())]
+            + ["--rtl-hash", DUTBuild.rtlHash(d)]
     }
 }

@@ -54,11 +54,7 @@ extension Atomik {
             }
             return try sets.map { extra in
                 let d = try dut.description(extra: extra)
-                guard dut.preset == .atomikUnit else { return .dut(d, unit: nil) }
-                let value = { (name: String) in d.parameters.first { $0.name == name }.flatMap { Int($0.value) } }
-                let unit = UnitParameters(width: d.width, contexts: d.contexts, storage: value("STORAGE") == 1 ? .sram : .ff,
-                                          readLatency: value("READ_LATENCY") ?? 1)
-                return .dut(d, unit: unit)
+                return .dut(d, unit: dut.preset == .atomikUnit ? DUTPreset.unitParameters(of: d) : nil)
             }
         }
 

@@ -12,26 +12,12 @@ import Testing
         let prefix = dir.appendingPathComponent("prefix"), work = dir.appendingPathComponent("user-repo")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: fixtures.appendingPathComponent("aliased"), to: work.appendingPathComponent("aliased"))
-        func run(_ args: [String], in cwd: URL, environment: [String: String]? = nil) throws -> (Int32, String) {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: args[0].hasPrefix("/") ? args[0] : "/usr/bin/env")
-            p.arguments = args[0].hasPrefix("/") ? Array(args.dropFirst()) : args
-            p.currentDirectoryURL = cwd
-            if let environment { p.environment = environment }
-            let pipe = Pipe()
-            p.standardOutput = pipe
-            p.standardError = pipe
-            try p.run()
-            let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            p.waitUntilExit()
-            return (p.terminationStatus, out)
-        }
-        let (status, log) = try run(["bash", repositoryRoot.appendingPathComponent("scripts/install.sh").path, prefix.path], in: dir)
+        let (status, log) = try runProcess(["bash", repositoryRoot.appendingPathComponent("scripts/install.sh").path, prefix.path], in: dir)
         try #require(status == 0, "install failed:\n\(log)")
         // No toolchain on PATH, no checkout above: only the prefix.
         let env = ["PATH": "/usr/bin:/bin", "HOME": dir.appendingPathComponent("home").path]
         let atomik = prefix.appendingPathComponent("bin/atomik").path
-        let (code, out) = try run([atomik, "cosim", "--recipe", "uniform", "--seed", "3", "--length", "3000",
+        let (code, out) = try runProcess([atomik, "cosim", "--recipe", "uniform", "--seed", "3", "--length", "3000",
                                    "--dut", "aliased/aliased.yaml", "--simulator", "both", "--out", "faults"], in: work, environment: env)
         #expect(code == 1, "the aliasing design fails:\n\(out)")
         #expect(out.contains("MISMATCH (verilator vs atomik-core)") && out.contains("MISMATCH (icarus vs atomik-core)"), "\(out)")
@@ -42,14 +28,14 @@ import Testing
         let replay = try #require(out.split(separator: "\n").first { $0.hasPrefix("replay: atomik cosim ") && $0.contains("verilator") })
         let words = replay.dropFirst("replay: atomik ".count).split(separator: " ").map(String.init)
         #expect(words.contains("--rtl-hash"), "\(replay)")
-        let (again, againOut) = try run([atomik] + words, in: dir, environment: env)
+        let (again, againOut) = try runProcess([atomik] + words, in: dir, environment: env)
         #expect(again == 1 && againOut.contains("MISMATCH (verilator vs atomik-core)"), "\(againOut)")
         let rtl = work.appendingPathComponent("aliased/fx_aliased.v")
         try (try String(contentsOf: rtl, encoding: .utf8) + "// edited\n").write(to: rtl, atomically: true, encoding: .utf8)
-        let (changed, changedOut) = try run([atomik] + words, in: dir, environment: env)
+        let (changed, changedOut) = try runProcess([atomik] + words, in: dir, environment: env)
         #expect(changed == 2 && changedOut.contains("it is not the RTL this replay command was recorded with"), "\(changedOut)")
         // Our unit's cycle-level co-simulation finds its testbench in PREFIX/share/atomik.
-        let (unit, unitOut) = try run([atomik, "cosim", "--recipe", "hazard", "--length", "500", "--width", "8", "--contexts", "4",
+        let (unit, unitOut) = try runProcess([atomik, "cosim", "--recipe", "hazard", "--length", "500", "--width", "8", "--contexts", "4",
                                        "--simulator", "both"], in: work, environment: env)
         #expect(unit == 0, "\(unitOut)")
     }
