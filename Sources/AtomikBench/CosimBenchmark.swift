@@ -1,20 +1,23 @@
+import AtomikCore
 import AtomikCosim
 import AtomikCycle
+import AtomikProgram
 import AtomikRTL
 import AtomikStimulus
 import Foundation
 
 /// Cycles per second of Verilator alone (the shim stepping recorded stimulus),
 /// of lockstep co-simulation (model + core + Verilator + compare) and of Icarus
-/// co-simulation (vector files), at W=64, C=256.
+/// co-simulation (vector files), at W=64, C=256; and where the lockstep's
+/// time goes: each part of its work run alone on one thread.
 enum CosimBenchmark {
 
     static func run(cycles: Int, icarusCycles: Int) {
         let p = UnitParameters(width: 64, contexts: 256, storage: .sram, readLatency: 1)
-        print("co-simulation benchmark: \(p), uniform recipe without idle cycles, release build")
+        print("co-simulation benchmark: \(p), the uniform recipe as `atomik cosim --recipe uniform` reads it, release build")
         do {
             let shim = try VerilatorShim.shared(p)
-            let items = { (n: Int) in RandomProgram(width: 64, contexts: 256, count: n, seed: 21, idleRate: 0) }
+            let items = { (n: Int) in try CosimStimulus.recipe(.uniform, seed: 21, length: n).stream(p) }
 
             // Verilator alone: the model records stimulus batches (not timed); only the shim is timed.
             var alone = Duration.zero
@@ -29,20 +32,43 @@ enum CosimBenchmark {
                 return model
             }
             let sim = try CycleSimulator(p, recorder: recorder) { _ in }
-            for item in items(cycles) { try sim.execute(item) }
+            try sim.execute(from: try items(cycles))
             _ = try sim.finish()
             shim.lock.unlock()
             let aloneRate = Double(aloneCycles) / alone.seconds
 
             // Lockstep co-simulation, everything timed.
             let start = ContinuousClock.now
-            let outcome = try Cosimulation.lockstep(CosimOptions(parameters: p), shim: shim, items: items(cycles))
+            let outcome = try Cosimulation.lockstep(CosimOptions(parameters: p), shim: shim, next: try items(cycles))
             let lockRate = Double(outcome.cycles) / (ContinuousClock.now - start).seconds
 
             // Icarus co-simulation from vector files.
             let icarusStart = ContinuousClock.now
-            let icarus = try Cosimulation.icarus(CosimOptions(parameters: p), items: Array(items(icarusCycles)))
+            let icarus = try Cosimulation.icarus(CosimOptions(parameters: p), items: try CosimStimulus.recipe(.uniform, seed: 21, length: icarusCycles).items(p))
             let icarusRate = Double(icarus.cycles) / (ContinuousClock.now - icarusStart).seconds
+
+            // Where the time goes: the lockstep's parts, each alone on this thread.
+            func nanoseconds(_ body: () throws -> Void) rethrows -> Double {
+                let start = ContinuousClock.now
+                try body()
+                return (ContinuousClock.now - start).seconds * 1e9 / Double(outcome.cycles)
+            }
+            let stimulus = try nanoseconds { let next = try items(cycles); while try next() != nil {} }
+            let model = try nanoseconds {
+                let sim = try CycleSimulator(p, recorder: CycleRecorder(CycleBuffers(capacity: 4096, width: 64)) { $0 }) { _ in }
+                try sim.execute(from: try items(cycles))
+                _ = try sim.finish()
+            } - stimulus
+            var checksum: UInt64 = 0   // printed, so that the results are computed
+            let core = try nanoseconds {
+                let next = try items(cycles), table = try AtomikTable<UInt64>(contexts: 256, width: 64)
+                var summary = RunSummary()
+                while let item = try next() {
+                    if let r = try SoftwareEngine.execute(item, on: table, index: summary.operations, summary: &summary) {
+                        checksum ^= r.value.low64 &+ UInt64(r.index)
+                    }
+                }
+            } - stimulus
 
             func row(_ name: String, _ n: Int, _ rate: Double, _ note: String) {
                 let pad = { (s: String, w: Int) in s + String(repeating: " ", count: max(1, w - s.count)) }
@@ -53,6 +79,11 @@ enum CosimBenchmark {
             row("lockstep: model + core + Verilator", outcome.cycles, lockRate,
                 String(format: "%.0f%% of Verilator alone, %d mismatches", 100 * lockRate / aloneRate, outcome.mismatches))
             row("Icarus co-simulation (vector files)", icarus.cycles, icarusRate, "\(icarus.mismatches) mismatches")
+            print("where the lockstep's time goes, ns per cycle, each part alone on one thread:")
+            print(String(format: "  worker thread: Verilator %.1f (+ comparing the batch)", 1e9 / aloneRate))
+            print(String(format: "  main thread:   stimulus %.1f + model recording its cycles %.1f + software core %.1f = %.1f",
+                         stimulus, model, core, stimulus + model + core) + " (core results' checksum \(checksum))")
+            print(String(format: "  lockstep:      %.1f (the slower thread, plus what running both at once costs each)", 1e9 / lockRate))
         } catch {
             print("co-simulation benchmark failed: \(error)")
         }

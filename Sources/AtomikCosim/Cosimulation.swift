@@ -68,7 +68,7 @@ public enum Cosimulation {
         defer { shim.lock.unlock() }
         // While the shim runs and compares one batch on the second core, the model fills the other.
         let comparator = LockstepComparator(options: options, shim: shim)
-        let pipeline = BatchWorker("lockstep", capacity: options.batch, width: p.width) { comparator.compare($0) }
+        let pipeline = BatchWorker("lockstep", count: 3, capacity: options.batch, width: p.width) { comparator.compare($0) }
         let core: CoreComparison
         do {
             core = try drive(p, next: next, recorder: pipeline.recorder(), stop: { pipeline.stopped || Interrupt.requested })
@@ -154,18 +154,19 @@ public enum Cosimulation {
                                       recorder: CycleRecorder?, stop: () -> Bool) throws -> CoreComparison {
         let core = try AtomikTable<W>(contexts: p.contexts, width: p.width)
         var summary = RunSummary()
-        var coreResults: [OperationResult] = []
+        // The core's results not yet compared: the operation's index and the value, in the core's word type.
+        var coreResults: [(index: Int, value: W)] = []
         var head = 0
         var found = CoreComparison()
         let sim = try CycleSimulator(p, recorder: recorder) { r in
             guard head < coreResults.count else { return }
             let c = coreResults[head]
             head += 1
-            if c != r {
+            if c.index != r.index || c.value.word != r.value {
                 found.mismatches += 1
                 if found.firstMismatch == nil {
                     found.firstMismatch = "operation \(r.index) (\(r.opcode.mnemonic) \(r.address)): "
-                        + "software core \(c.value), cycle model \(r.value)"
+                        + "software core \(c.value.word), cycle model \(r.value)"
                 }
             }
         }
@@ -174,7 +175,7 @@ public enum Cosimulation {
         found.itemsRun = try sim.execute(from: next, chunkSize: 1024, before: { chunk in
             for item in chunk {
                 if let r = try SoftwareEngine.execute(item, on: core, index: summary.operations, summary: &summary) {
-                    coreResults.append(r)
+                    coreResults.append((r.index, W(truncating: r.value)))
                 }
             }
         }, after: {
@@ -212,6 +213,7 @@ final class LockstepComparator: @unchecked Sendable {
     let options: CosimOptions
     let shim: VerilatorShim
     let rtl: CycleBuffers
+    /// The last `contextCycles` cycles of the batch before, for a window that starts there.
     let previousModel: CycleBuffers
     let previousRTL: CycleBuffers
     var outcome = CosimOutcome(simulator: .verilator)
@@ -221,8 +223,8 @@ final class LockstepComparator: @unchecked Sendable {
         self.options = options; self.shim = shim
         let p = options.parameters
         rtl = CycleBuffers(capacity: options.batch, width: p.width)
-        previousModel = CycleBuffers(capacity: options.batch, width: p.width)
-        previousRTL = CycleBuffers(capacity: options.batch, width: p.width)
+        previousModel = CycleBuffers(capacity: options.contextCycles, width: p.width)
+        previousRTL = CycleBuffers(capacity: options.contextCycles, width: p.width)
     }
 
     /// Returns false once enough mismatches are seen to stop.
@@ -241,8 +243,8 @@ final class LockstepComparator: @unchecked Sendable {
             if outcome.mismatches >= options.maxMismatches { stopped = true; break }
         }
         outcome.cycles += model.count
-        previousModel.copy(from: model)
-        previousRTL.copy(from: rtl)
+        previousModel.copy(last: options.contextCycles, of: model)
+        previousRTL.copy(last: options.contextCycles, of: rtl)
         return !stopped
     }
 }

@@ -122,17 +122,18 @@ public final class CycleBuffers: @unchecked Sendable {
             write: w)
     }
 
-    /// Copies another batch's cycles (for keeping the previous batch of a run).
-    public func copy(from b: CycleBuffers) {
-        precondition(b.capacity == capacity && b.words == words)
-        count = b.count
-        let n = count, nw = count * words
-        inCtl.update(from: b.inCtl, count: n); inAddr.update(from: b.inAddr, count: n)
-        inData.update(from: b.inData, count: nw)
-        outCtl.update(from: b.outCtl, count: n); outWaddr.update(from: b.outWaddr, count: n)
-        outRdata.update(from: b.outRdata, count: nw)
-        outWref.update(from: b.outWref, count: nw)
-        outWacc.update(from: b.outWacc, count: nw)
+    /// Copies the last `n` cycles (or all, if fewer) of another batch: the tail
+    /// of the previous batch that a divergence window may show.
+    public func copy(last n: Int, of b: CycleBuffers) {
+        precondition(b.words == words && n <= capacity)
+        count = Swift.min(n, b.count)
+        let from = b.count - count, n = count, nw = count * words, wFrom = from * words
+        inCtl.update(from: b.inCtl + from, count: n); inAddr.update(from: b.inAddr + from, count: n)
+        inData.update(from: b.inData + wFrom, count: nw)
+        outCtl.update(from: b.outCtl + from, count: n); outWaddr.update(from: b.outWaddr + from, count: n)
+        outRdata.update(from: b.outRdata + wFrom, count: nw)
+        outWref.update(from: b.outWref + wFrom, count: nw)
+        outWacc.update(from: b.outWacc + wFrom, count: nw)
     }
 }
 

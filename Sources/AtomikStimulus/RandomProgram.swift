@@ -12,10 +12,10 @@ public struct RandomProgram: Sequence, IteratorProtocol {
     public let overWide: Bool
     /// Probability, in 1/256ths, that an item is an idle gap.
     public var idleRate: UInt64
-    private var rng: StimulusRandom
+    @usableFromInline var rng: StimulusRandom
     /// Width of the values drawn, and its mask.
-    private let valueBits: Int
-    private let valueMask: Word
+    @usableFromInline let valueBits: Int
+    @usableFromInline let valueMask: Word
 
     public init(width: Int, contexts: Int, count: Int, seed: UInt64, overWide: Bool = true, idleRate: UInt64 = 16) {
         self.width = width; self.contexts = contexts; remaining = count
@@ -25,7 +25,7 @@ public struct RandomProgram: Sequence, IteratorProtocol {
         valueMask = Word.mask(width: valueBits)
     }
 
-    public mutating func next() -> ProgramItem? {
+    @inlinable public mutating func next() -> ProgramItem? {
         guard remaining > 0 else { return nil }
         remaining -= 1
         if rng.below(256) < idleRate { return .idle(Int(rng.below(3)) + 1) }
@@ -33,7 +33,7 @@ public struct RandomProgram: Sequence, IteratorProtocol {
     }
 
     /// A random operation (every kind equally) on context `addr`.
-    public mutating func operation(on addr: Int) -> Instruction {
+    @inlinable public mutating func operation(on addr: Int) -> Instruction {
         switch rng.below(5) {
         case 0: .load(addr, value())
         case 1: .accum(addr, value())
@@ -44,7 +44,7 @@ public struct RandomProgram: Sequence, IteratorProtocol {
     }
 
     /// A value of the kinds that find bugs: 0, all ones, one bit, random.
-    public mutating func value() -> Word {
+    @inlinable public mutating func value() -> Word {
         rng.word(bits: valueBits, mask: valueMask)
     }
 }

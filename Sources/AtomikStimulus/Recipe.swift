@@ -49,14 +49,14 @@ public struct RecipeStream: Sequence, IteratorProtocol {
     public let recipe: Recipe
     let width: Int
     let contexts: Int
-    var remaining: Int
+    @usableFromInline var remaining: Int
     var rng: StimulusRandom
-    var uniform: RandomProgram
+    @usableFromInline var uniform: RandomProgram
     /// `Word.mask(width:)`, made once.
     let valueMask: Word
     /// The burst being handed out, from `head` on.
-    var queue: [ProgramItem] = []
-    var head = 0
+    @usableFromInline var queue: [ProgramItem] = []
+    @usableFromInline var head = 0
 
     init(recipe: Recipe, width: Int, contexts: Int, length: Int, seed: UInt64) {
         self.recipe = recipe; self.width = width; self.contexts = contexts; remaining = length
@@ -65,7 +65,9 @@ public struct RecipeStream: Sequence, IteratorProtocol {
         valueMask = Word.mask(width: width)
     }
 
-    public mutating func next() -> ProgramItem? {
+    /// Inlinable, so that the item is built where it is used (copying it out of
+    /// each call costs more than making it).
+    @inlinable public mutating func next() -> ProgramItem? {
         guard remaining > 0 else { return nil }
         if recipe == .uniform {
             // One item a burst: no queue.
@@ -86,7 +88,7 @@ public struct RecipeStream: Sequence, IteratorProtocol {
     mutating func value() -> Word { rng.word(bits: width, mask: valueMask) }
 
     /// Appends the next burst of the recipe to the queue.
-    mutating func refill() {
+    @usableFromInline mutating func refill() {
         switch recipe {
         case .uniform:
             queue.append(uniform.next()!)

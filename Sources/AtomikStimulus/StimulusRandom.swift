@@ -6,7 +6,7 @@ import AtomikCore
 /// gives the same stream on every machine and every Swift version.
 
 public struct StimulusRandom: RandomNumberGenerator, Sendable {
-    private var s: (UInt64, UInt64, UInt64, UInt64)
+    @usableFromInline var s: (UInt64, UInt64, UInt64, UInt64)
 
     public init(seed: UInt64) {
         var x = seed
@@ -26,7 +26,7 @@ public struct StimulusRandom: RandomNumberGenerator, Sendable {
         self.init(seed: seed ^ FNV1a.hash(name.utf8))
     }
 
-    public mutating func next() -> UInt64 {
+    @inlinable public mutating func next() -> UInt64 {
         let result = rotl(s.1 &* 5, 7) &* 9
         let t = s.1 << 17
         s.2 ^= s.0; s.3 ^= s.1; s.1 ^= s.2; s.0 ^= s.3
@@ -35,7 +35,7 @@ public struct StimulusRandom: RandomNumberGenerator, Sendable {
         return result
     }
 
-    @inline(__always) private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+    @inlinable @inline(__always) func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 
     /// A `bits`-bit value of the kinds that find bugs: zero, all ones and a
     /// single bit one time in eight each, otherwise uniform.
@@ -44,7 +44,7 @@ public struct StimulusRandom: RandomNumberGenerator, Sendable {
     }
 
     /// `word(bits:)` with `mask` = `Word.mask(width: bits)` computed once by the caller.
-    public mutating func word(bits: Int, mask: Word) -> Word {
+    @inlinable public mutating func word(bits: Int, mask: Word) -> Word {
         switch below(8) {
         case 0: return .zero
         case 1: return mask
@@ -61,7 +61,7 @@ public struct StimulusRandom: RandomNumberGenerator, Sendable {
     }
 
     /// A value in `0..<bound` (bound > 0), by Lemire's multiply-shift, portable.
-    public mutating func below(_ bound: UInt64) -> UInt64 {
+    @inlinable public mutating func below(_ bound: UInt64) -> UInt64 {
         next().multipliedFullWidth(by: bound).high
     }
 }

@@ -128,6 +128,15 @@ func simulatorsInstalled() -> Bool {
         #expect(outcome.sideBySide.last!.model != outcome.sideBySide.last!.rtl)
         #expect(outcome.sideBySide.last!.model.hasPrefix("\(d.cycle) "))
         #expect(outcome.itemsRun < items.count, "the run stops near the divergence")
+        // The same window when the divergence is the fourth cycle of a batch (its
+        // first cycles come from the tail kept of the batch before).
+        var straddling = options
+        straddling.batch = d.cycle - 3
+        try #require(straddling.batch > options.contextCycles)
+        let again = try Cosimulation.lockstep(straddling, shim: shim, items: items)
+        #expect(again.divergence?.cycle == d.cycle)
+        #expect(again.sideBySide.map(\.model) == outcome.sideBySide.map(\.model))
+        #expect(again.sideBySide.map(\.rtl) == outcome.sideBySide.map(\.rtl))
         let icarus = try Cosimulation.icarus(options, items: Array(items.prefix(outcome.itemsRun)))
         #expect(icarus.divergence?.cycle == d.cycle && icarus.divergence?.signal == d.signal)
 
