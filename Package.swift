@@ -41,9 +41,9 @@ let package = Package(
                            "AtomikSupport"],
             swiftSettings: hotPath
         ),
-        // Test vectors for RTL testbenches, and functional coverage.
+        // Test vectors for RTL testbenches (our unit's cycle by cycle, any DUT's by transaction), and functional coverage.
         .target(name: "AtomikVectors", dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikStimulus",
-                                              "AtomikSupport"],
+                                              "AtomikSupport", "AtomikDUT", "AtomikRTL", "AtomikCosim"],
                 swiftSettings: hotPath),
         // Design exploration: model metrics, yosys area, nextpnr Fmax across design points.
         .target(
@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(
             name: "AtomikCosimTests",
             dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikCosim",
-                           "AtomikStimulus", "AtomikDUT"],
+                           "AtomikStimulus", "AtomikDUT", "AtomikVectors"],
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "AtomikDUTTests", dependencies: ["AtomikDUT", "AtomikProgram"]),

@@ -166,15 +166,9 @@ public enum TransactionCosim {
         defer { try? FileManager.default.removeItem(at: dir) }
         let commands = dir.appendingPathComponent("commands.hex").path, events = dir.appendingPathComponent("events.txt").path
         let out = try ByteWriter(path: commands)
-        let mask = Word.mask(width: dut.width), digits = (dut.width + 3) / 4
         for (item, line) in items {
-            switch item {
-            case .op(let inst):
-                guard dut.supported.contains(OperationKind(inst)) else { throw unsupported(dut, inst, line: line) }
-                try out.write("0 \(DUTBridge.code(OperationKind(inst))) \(String(inst.address, radix: 16)) \((inst.data & mask).hex(digits: digits))\n")
-            case .idle(let n): try out.write("1 0 0 \(String(n, radix: 16))\n")
-            case .reset(let n): try out.write("2 0 0 \(String(n, radix: 16))\n")
-            }
+            if case .op(let inst) = item, !dut.supported.contains(OperationKind(inst)) { throw unsupported(dut, inst, line: line) }
+            try out.write(DUTBridge.command(item, width: dut.width))
         }
         try out.flush()
         var plusargs = ["+commands=\(commands)", "+events=\(events)", "+max_cycles=\(options.maxCycles)"]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AtomikCosim
 import AtomikProgram
 import AtomikStimulus
 import AtomikSupport
@@ -15,8 +16,17 @@ extension Atomik {
             \(VectorGenerator.manifestFile) (the files and their field layout). With --coverage the \
             functional coverage of the vectors is printed; --until-coverage adds directed stimulus until \
             every reachable bin is hit.
+
+            With --dut (a description file or a preset), the vectors are the DUT's, at the transaction \
+            level: \(DUTVectors.commandsFile) (the operations), \(DUTVectors.expectedFile) (atomik-core's value \
+            of every result beat), \(VectorGenerator.programFile), the generated bridge and self-checking \
+            testbench for Icarus and Verilator, and \(VectorGenerator.manifestFile) with the commands that \
+            build and run them.
             """
         )
+
+        @Argument(help: "Program file (text or binary) to make the vectors of, with --dut; or use --recipe.")
+        var program: String?
 
         @Option(help: "Recipe: \(Recipe.allCases.map(\.rawValue).joined(separator: ", ")). Optional with --until-coverage.")
         var recipe: Recipe?
@@ -43,7 +53,19 @@ extension Atomik {
         @Flag(help: "Write no expected-output file.")
         var noExpected = false
 
+        @OptionGroup var dut: DUTOptions
+
         func validate() throws {
+            if dut.dut != nil {
+                if coverage || untilCoverage {
+                    throw ValidationError("--coverage and --until-coverage measure our unit's cycle model; a DUT's vectors have none")
+                }
+                if (program == nil) == (recipe == nil) { throw ValidationError("give a program file or --recipe (one of them)") }
+                guard length >= 1 else { throw ValidationError("--length must be at least 1") }
+                return
+            }
+            try dut.validateUnused()
+            if program != nil { throw ValidationError("a program file makes a DUT's vectors: give --dut (our unit's: --dut atomik-unit)") }
             _ = try hardware.parameters(design)
             if recipe == nil && !untilCoverage { throw ValidationError("give --recipe, --until-coverage or both") }
             if design.strict {
@@ -53,6 +75,7 @@ extension Atomik {
         }
 
         func run() throws {
+            if dut.dut != nil { return try runDUT() }
             var job = VectorJob(parameters: try hardware.parameters(design), directory: out)
             job.recipe = recipe; job.seed = seed; job.length = length
             job.coverage = coverage; job.untilCoverage = untilCoverage; job.expected = !noExpected
@@ -71,6 +94,18 @@ extension Atomik {
                     for b in report.missedBins { print("  \(b)") }
                 }
             }
+        }
+    
+        /// The vectors of a described design: transaction level, with its self-checking testbench.
+        func runDUT() throws {
+            let d = try dut.description()
+            let stimulus: CosimStimulus = recipe.map { .recipe($0, seed: seed, length: length) }
+                ?? .program(path: program!, strict: design.strict)
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            let report = try DUTVectors.run(d, stimulus: stimulus, directory: out, expected: !noExpected,
+                                            dutArguments: dut.arguments(d))
+            print("\(report.items) items, \(report.operations) operations, \(report.beats) result beats of \(d.name) in \(out)/: "
+                  + report.files.joined(separator: ", "))
         }
     }
 }
