@@ -217,6 +217,10 @@ public struct CosimSession {
             !(try check(o.simulator, items: candidate, options: quiet)).passed
         }
         let path = "\(outputDirectory)/\(o.simulator.rawValue)-divergence-min.atk"
+        if case .program(let program, _) = input, RunFiles.sameFile(program, path) {
+            say("shrunk: \(prefix.count) -> \(small.count) items; not saved over \(shown(path)), the program this run read")
+            return
+        }
         let file = try AtomicOutput(path: path)
         try file.writer.write("# shrunk by atomik cosim from \(prefix.count) items; replay with\n"
                               + "# atomik cosim \(path) \((designArguments + ["--simulator", o.simulator.rawValue]).joined(separator: " "))\n")

@@ -201,6 +201,10 @@ public struct DUTCosimSession {
             !(try check(shrinker, items: candidate.map { ($0, 0) }, options: quiet)).passed
         }
         let path = "\(outputDirectory)/\(sim)-fault-min.atk"
+        if case .program(let program, _) = input, RunFiles.sameFile(program, path) {
+            say("shrunk: \(prefix.count) -> \(small.count) items; not saved over \(shown(path)), the program this run read")
+            return
+        }
         try write(small, to: path, header: "shrunk by atomik cosim from \(prefix.count) items; replay with\n# "
                   + replay(path, o.simulator))
         say("shrunk: \(prefix.count) -> \(small.count) items, saved to \(shown(path))")

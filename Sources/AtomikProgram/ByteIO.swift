@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// A buffered reader of a file descriptor: lines for text, bytes for binary.
 /// Memory stays bounded by the longest line accepted (`maxLineLength`).
@@ -33,6 +34,7 @@ public final class ByteReader {
                 throw ProgramError("cannot open '\(path)': \(String(cString: strerror(errno)))")
             }
             fd = f; ownsFD = true; name = path
+            RunFiles.opened(input: f)
         }
         capacity = 1 << 16
         buffer = .allocate(capacity: capacity)
@@ -130,19 +132,21 @@ public final class ByteReader {
 public final class ByteWriter {
     private let fd: Int32
     private let ownsFD: Bool
+    /// What write errors call it: the file's path, or "standard output".
+    public let name: String
     @exclusivity(unchecked) private var buffer: [UInt8] = []   // one writer, one thread
     private let flushAt = 1 << 16
 
-    nonisolated(unsafe) public static let standardOutput = ByteWriter(fd: 1)
-    nonisolated(unsafe) public static let standardError = ByteWriter(fd: 2)
+    nonisolated(unsafe) public static let standardOutput = ByteWriter(fd: 1, name: "standard output")
+    nonisolated(unsafe) public static let standardError = ByteWriter(fd: 2, name: "standard error")
 
-    public init(fd: Int32) { self.fd = fd; ownsFD = false; buffer.reserveCapacity(flushAt * 2) }
+    public init(fd: Int32, name: String) { self.fd = fd; self.name = name; ownsFD = false; buffer.reserveCapacity(flushAt * 2) }
 
     /// Creates (or truncates) `path` for writing.
     public init(path: String) throws {
         let f = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard f >= 0 else { throw ProgramError("cannot write '\(path)': \(String(cString: strerror(errno)))") }
-        fd = f; ownsFD = true
+        fd = f; ownsFD = true; name = path
         buffer.reserveCapacity(flushAt * 2)
     }
 
@@ -168,7 +172,10 @@ public final class ByteWriter {
                 let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    throw ProgramError("write failed: \(String(cString: strerror(errno)))")
+                    let reason = String(cString: strerror(errno))
+                    buffer.removeAll(keepingCapacity: true)   // not again from deinit
+                    throw ProgramError(name.hasPrefix("standard ") ? "cannot write to \(name): \(reason)"
+                                                                     : "cannot write '\(name)': \(reason)")
                 }
                 done += n
             }
@@ -177,26 +184,112 @@ public final class ByteWriter {
     }
 }
 
+/// The files one run of the command-line tool reads and writes, so that an
+/// output is never one of its inputs nor another of its outputs. Off unless
+/// `checking` (the tool turns it on; a library user's process may read and
+/// write one file many times).
+public enum RunFiles {
+    nonisolated(unsafe) public static var checking = false
+
+    struct FileID: Hashable { let device: UInt64; let inode: UInt64 }
+    private static let files = Mutex((inputs: Set<FileID>(), outputs: Set<String>()))
+
+    static func id(_ st: stat) -> FileID { FileID(device: UInt64(st.st_dev), inode: UInt64(st.st_ino)) }
+
+    /// Whether two paths name one existing file.
+    public static func sameFile(_ a: String, _ b: String) -> Bool {
+        var x = stat(), y = stat()
+        return stat(a, &x) == 0 && stat(b, &y) == 0 && id(x) == id(y)
+    }
+
+    /// An input was opened as `fd`.
+    static func opened(input fd: Int32) {
+        guard checking else { return }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return }
+        files.withLock { _ = $0.inputs.insert(id(st)) }
+    }
+
+    /// Claims `path` (resolved, absolute) as an output of this run, whose file (if it exists) is `existing`.
+    static func claim(output shown: String, resolved: String, existing: stat?) throws {
+        guard checking else { return }
+        try files.withLock { f in
+            if let existing, f.inputs.contains(id(existing)) {
+                throw ProgramError("'\(shown)' is an input of this run: writing it would destroy it (name another output)")
+            }
+            guard f.outputs.insert(resolved).inserted else {
+                throw ProgramError("'\(shown)' is named twice as an output of this run (each output needs a file of its own)")
+            }
+        }
+    }
+}
+
 /// A file written under a temporary name and renamed into place by `commit`,
 /// so a failed or interrupted write never leaves a file that looks complete.
+///
+/// What is there already is never damaged: "-" is standard output; a target
+/// that is not a regular file (a device such as /dev/null, a FIFO, a
+/// terminal) is written through, not renamed over; a symbolic link is
+/// followed and its target replaced, so the link stays; a directory is
+/// refused, and so is a file this run reads or writes already (`RunFiles`).
 public final class AtomicOutput {
     public let path: String
-    private let temporaryPath: String
+    /// The temporary file, renamed onto `target` by `commit`; nil when written through.
+    private let temporaryPath: String?
+    private let target: String
     public let writer: ByteWriter
     /// Renamed into place, or removed.
     private var settled = false
 
     public init(path: String) throws {
         self.path = path
-        temporaryPath = path + ".partial"
-        writer = try ByteWriter(path: temporaryPath)
+        if path == "-" {
+            try RunFiles.claim(output: "standard output", resolved: "-", existing: nil)
+            target = path; temporaryPath = nil
+            writer = ByteWriter(fd: 1, name: "standard output")
+            return
+        }
+        let (resolved, existing) = try Self.resolve(path)
+        try RunFiles.claim(output: path, resolved: resolved, existing: existing)
+        target = resolved
+        if let existing, existing.st_mode & S_IFMT != S_IFREG {
+            // A device, FIFO or socket: written through, as a shell's `>` would.
+            temporaryPath = nil
+            writer = try ByteWriter(path: resolved)
+        } else {
+            temporaryPath = resolved + ".partial"
+            writer = try ByteWriter(path: resolved + ".partial")
+        }
+    }
+
+    /// The absolute path behind `path` (symbolic links followed) and what is there now.
+    static func resolve(_ path: String) throws -> (String, stat?) {
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            // Nothing there yet (or a dangling link): the directory is resolved, the name kept.
+            let slash = path.lastIndex(of: "/")
+            let dir = slash.map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
+            let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+            guard let real = realpath(dir, nil) else {
+                throw ProgramError("cannot write '\(path)': \(String(cString: strerror(errno)))")
+            }
+            defer { free(real) }
+            let base = String(cString: real)
+            return ((base == "/" ? "" : base) + "/" + name, nil)
+        }
+        if st.st_mode & S_IFMT == S_IFDIR { throw ProgramError("cannot write '\(path)': it is a directory") }
+        guard let real = realpath(path, nil) else { return (path, st) }
+        defer { free(real) }
+        return (String(cString: real), st)
     }
 
     /// Flushes and renames the file into place.
     public func commit() throws {
         try writer.flush()
-        guard rename(temporaryPath, path) == 0 else {
-            throw ProgramError("cannot rename '\(temporaryPath)' to '\(path)': \(String(cString: strerror(errno)))")
+        if let temporaryPath {
+            guard rename(temporaryPath, target) == 0 else {
+                throw ProgramError("cannot rename '\(temporaryPath)' to '\(path)': \(String(cString: strerror(errno)))")
+            }
         }
         settled = true
     }
@@ -205,7 +298,7 @@ public final class AtomicOutput {
     /// (which a worker thread holding it may do after the process has exited).
     public func discard() {
         guard !settled else { return }
-        unlink(temporaryPath)
+        if let temporaryPath { unlink(temporaryPath) }
         settled = true
     }
 

@@ -19,6 +19,7 @@ struct Atomik: ParsableCommand {
     /// Exit codes: 0 success, 1 a check found a difference, 2 bad input or usage.
     static func main() {
         Interrupt.install()
+        RunFiles.checking = true   // no output of a run may be one of its inputs or another output
         do {
             var command = try parseAsRoot()
             try command.run()
