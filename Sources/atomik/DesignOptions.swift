@@ -3,43 +3,50 @@ import AtomikCore
 import AtomikCycle
 import AtomikProgram
 
-/// The options every command that reads a program shares.
+/// The options every command that reads a program shares. Unset options
+/// take their defaults; a command that has no use for one refuses it when set.
 struct DesignOptions: ParsableArguments {
-    @Option(help: "Context width W in bits (\(ProgramOptions.widthRange.lowerBound)...\(ProgramOptions.widthRange.upperBound)).")
-    var width: Int = 64
+    @Option(parsing: .unconditional,
+            help: "Context width W in bits (\(ProgramOptions.widthRange.lowerBound)...\(ProgramOptions.widthRange.upperBound); default 64).",
+            transform: Checked.integer(ProgramOptions.widthRange))
+    var width: Int?
 
-    @Option(help: "Number of contexts C in the table.")
-    var contexts: Int = 256
+    @Option(parsing: .unconditional, help: "Number of contexts C in the table (default 256).",
+            transform: Checked.integer(1...AtomikTable<UInt64>.maxContexts))
+    var contexts: Int?
 
     @Flag(help: "Reject values wider than W instead of masking them as atomik-core does.")
     var strict = false
 
-    func validate() throws {
-        guard ProgramOptions.widthRange.contains(width) else {
-            throw ValidationError("--width \(width) is outside \(ProgramOptions.widthRange.lowerBound)...\(ProgramOptions.widthRange.upperBound)")
-        }
-        let maxContexts = AtomikTable<UInt64>.maxContexts
-        guard (1...maxContexts).contains(contexts) else {
-            throw ValidationError("--contexts \(contexts) is outside 1...\(maxContexts)")
-        }
-    }
+    var programOptions: ProgramOptions { ProgramOptions(width: width ?? 64, contexts: contexts ?? 256, strict: strict) }
 
-    var programOptions: ProgramOptions { ProgramOptions(width: width, contexts: contexts, strict: strict) }
+    /// Those of --width and --contexts that were given.
+    var given: [(set: Bool, name: String)] { [(width != nil, "--width"), (contexts != nil, "--contexts")] }
 }
 
 /// The hardware options of the cycle model and the RTL: with `DesignOptions`
 /// they make a design point.
 struct HardwareOptions: ParsableArguments {
-    @Option(help: "Bank storage: ff or sram.")
-    var storage: Storage = .ff
+    @Option(help: "Bank storage: ff or sram (default ff).")
+    var storage: Storage?
 
-    @Option(help: "Read latency of sram banks: 1 or 2.")
-    var readLatency: Int = 1
+    @Option(parsing: .unconditional, help: "Read latency of sram banks: 1 or 2 (default 1).", transform: Checked.integer(1...2))
+    var readLatency: Int?
+
+    /// Those of --storage and --read-latency that were given.
+    var given: [(set: Bool, name: String)] { [(storage != nil, "--storage"), (readLatency != nil, "--read-latency")] }
 
     /// The design point, checked against the unit's legal ranges.
     func parameters(_ design: DesignOptions) throws -> UnitParameters {
-        let p = UnitParameters(width: design.width, contexts: design.contexts, storage: storage, readLatency: readLatency)
+        let o = design.programOptions
+        let p = UnitParameters(width: o.width, contexts: o.contexts, storage: storage ?? .ff, readLatency: readLatency ?? 1)
         do { try p.validate() } catch { throw ValidationError(error.description) }
         return p
+    }
+
+    /// A DUT's description gives its width, contexts and hardware: these options would be ignored.
+    static func refuseWithDUT(_ design: DesignOptions, _ hardware: HardwareOptions) throws {
+        try Checked.unused(design.given + hardware.given, "the DUT's description gives its width, contexts and hardware "
+                           + "(override its parameters with --param)")
     }
 }

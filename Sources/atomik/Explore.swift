@@ -28,13 +28,20 @@ extension Atomik {
         @Option(help: "Read latencies of sram points, comma-separated.") var latencies: String = "1"
         @Option(help: "A file of design points (width= contexts= storage= latency=), instead of the lists.") var points: String?
         @Option(help: "Devices, comma-separated (hx8k, up5k).") var devices: String = "hx8k,up5k"
-        @Option(help: "Target frequency for nextpnr, MHz.") var freq: Double = 50
-        @Option(help: "Placement seeds per device; the best Fmax counts.") var seeds: Int = 3
-        @Option(help: "Seconds one nextpnr run may take.") var pnrTimeout: Int = 300
-        @Option(help: "Seconds one yosys run may take.") var synthTimeout: Int = 300
-        @Option(help: "Items of each workload recipe run on the cycle model.") var length: Int = 20_000
+        @Option(parsing: .unconditional, help: "Target frequency for nextpnr, MHz.", transform: Checked.megahertz)
+        var freq: Double = 50
+        @Option(parsing: .unconditional, help: "Placement seeds per device; the best Fmax counts.", transform: Checked.integer(1...100))
+        var seeds: Int = 3
+        @Option(parsing: .unconditional, help: "Seconds one nextpnr run may take.", transform: Checked.integer(Checked.seconds))
+        var pnrTimeout: Int = 300
+        @Option(parsing: .unconditional, help: "Seconds one yosys run may take.", transform: Checked.integer(Checked.seconds))
+        var synthTimeout: Int = 300
+        @Option(parsing: .unconditional, help: "Items of each workload recipe run on the cycle model.",
+                transform: Checked.integer(1...1_000_000_000))
+        var length: Int = 20_000
         @Flag(help: "Skip place and route.") var noPnr = false
-        @Option(help: "Points measured at once.") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+        @Option(parsing: .unconditional, help: "Points measured at once.", transform: Checked.integer(1...256))
+        var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
         @Option(help: "Run slice I of N (1-based), e.g. 2/4.") var shard: String?
         @Option(parsing: .upToNextOption, help: "Merge these results.json files (from shards) instead of sweeping.")
         var merge: [String] = []
@@ -95,17 +102,17 @@ extension Atomik {
                     sweep = cross.map(ExplorePoint.unit)
                 }
                 if let shard {
-                    let parts = shard.split(separator: "/").compactMap { Int($0) }
-                    guard parts.count == 2, parts[1] >= 1, (1...parts[1]).contains(parts[0]) else {
+                    let parts = shard.split(separator: "/", omittingEmptySubsequences: false).map { Int($0) }
+                    guard parts.count == 2, let i = parts[0], let n = parts[1], n >= 1, (1...n).contains(i) else {
                         throw ValidationError("--shard: expected I/N with 1 <= I <= N, found '\(shard)'")
                     }
-                    sweep = sweep.enumerated().filter { $0.offset % parts[1] == parts[0] - 1 }.map(\.element)
+                    sweep = sweep.enumerated().filter { $0.offset % n == i - 1 }.map(\.element)
                 }
                 let root = try RTLSimulator.repositoryRoot()
                 var o = ExploreOptions(cacheDirectory: DUTBuild.userCache("explore"))
                 o.devices = deviceList; o.frequencyMHz = freq; o.seeds = seeds; o.placeRoute = !noPnr
                 o.placeRouteTimeout = .seconds(pnrTimeout); o.synthesisTimeout = .seconds(synthTimeout)
-                o.workloadLength = length; o.jobs = max(1, jobs)
+                o.workloadLength = length; o.jobs = jobs
                 let start = ContinuousClock.now, total = sweep.count
                 FileHandle.standardError.write(Data("exploring \(total) design points, \(o.jobs) at a time\n".utf8))
                 results = try Exploration.sweep(sweep, o, root: root) { n, r in

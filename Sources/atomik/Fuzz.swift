@@ -12,8 +12,9 @@ extension Atomik {
             discussion: "Targets: \(Fuzzer.Target.allCases.map(\.rawValue).joined(separator: ", ")). Exit 1 on a finding."
         )
 
-        @Option(help: "Inputs per target.") var iterations: Int = 1_000_000
-        @Option(help: "Seed.") var seed: UInt64 = 1
+        @Option(parsing: .unconditional, help: "Inputs per target.", transform: Checked.integer(Checked.count))
+        var iterations: Int = 1_000_000
+        @Option(parsing: .unconditional, help: "Seed.", transform: Checked.seed) var seed: UInt64 = 1
         @Option(help: "Only this target.") var target: Fuzzer.Target?
         @Option(help: "Save inputs that produce a new kind of error here (a corpus directory).") var save: String?
 

@@ -53,8 +53,9 @@ extension Atomik {
         @Option(help: "Write a VCD waveform to this file (cycle engine).")
         var vcd: String?
 
-        @Option(help: "Bank entries shown in the VCD (the first N contexts).")
-        var vcdContexts: Int = 64
+        @Option(parsing: .unconditional, help: "Bank entries shown in the VCD (the first N contexts; default 64).",
+                transform: Checked.integer(0...65_536))
+        var vcdContexts: Int?
 
         @Flag(help: "After the results, print the final non-zero state of every context.")
         var final = false
@@ -70,7 +71,14 @@ extension Atomik {
                     throw ValidationError("\(name) needs the cycle-level engine (--engine cycle)")
                 }
             }
-            if engine != .software { _ = try hardware.parameters(design) }
+            if vcd == nil && vcdContexts != nil { throw ValidationError("--vcd-contexts shapes the VCD: give --vcd too") }
+            if engine == .software {
+                try Checked.unused(hardware.given, "the software engine has no hardware (use --engine cycle, icarus or verilator)")
+            } else if dut.dut != nil {
+                try HardwareOptions.refuseWithDUT(design, hardware)
+            } else {
+                _ = try hardware.parameters(design)
+            }
             if engine != .icarus && engine != .verilator { try dut.validateUnused(); if dut.dut != nil {
                 throw ValidationError("--dut needs an RTL engine (--engine icarus or verilator)") } }
             if final && (engine == .icarus || engine == .verilator) {
@@ -89,7 +97,7 @@ extension Atomik {
                 let vcdFile = try vcd.map { try AtomicOutput(path: $0) }
                 var observers: [any CycleObserver] = []
                 if let traceFile { observers.append(CycleTraceWriter(traceFile.writer)) }
-                if let vcdFile { observers.append(VCDWriter(vcdFile.writer, bankLimit: vcdContexts)) }
+                if let vcdFile { observers.append(VCDWriter(vcdFile.writer, bankLimit: vcdContexts ?? 64)) }
                 let s: CycleStats
                 do {
                     s = try CycleSimulator.run(try hardware.parameters(design), source: source, output: .standardOutput,

@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+/// Every numeric option of every command is checked: 0 (where it means
+/// nothing), -1, a huge value and a non-number are refused with exit 2 and
+/// the option's name, before any work starts; options a mode ignores are
+/// refused with the reason.
+@Suite struct OptionChecks {
+    /// Each command's numeric options, with a context that makes the rest of the command valid.
+    static let numeric: [(command: [String], option: String, zeroIsValid: Bool)] = [
+        (["run", "p.atk"], "--width", false), (["run", "p.atk"], "--contexts", false),
+        (["run", "p.atk", "--engine", "cycle"], "--read-latency", false),
+        (["run", "p.atk", "--engine", "cycle", "--vcd", "v.vcd"], "--vcd-contexts", true),
+        (["cosim", "--recipe", "uniform"], "--length", false), (["cosim", "--recipe", "uniform"], "--seed", true),
+        (["cosim", "--recipe", "uniform"], "--max-mismatches", false), (["cosim", "--recipe", "uniform"], "--context", false),
+        (["cosim", "--recipe", "uniform"], "--width", false), (["cosim", "--recipe", "uniform"], "--contexts", false),
+        (["vectors", "--recipe", "uniform"], "--length", false), (["vectors", "--recipe", "uniform"], "--seed", true),
+        (["explore"], "--freq", false), (["explore"], "--seeds", false), (["explore"], "--pnr-timeout", false),
+        (["explore"], "--synth-timeout", false), (["explore"], "--length", false), (["explore"], "--jobs", false),
+        (["fuzz"], "--iterations", false), (["fuzz"], "--seed", true),
+        (["asm", "p.atk", "-o", "p.atkb"], "--width", false), (["disasm", "p.atk"], "--contexts", false),
+    ]
+
+    @Test func badNumbersAreRefused() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-options-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "load 0, 5\nread 0\n".write(to: dir.appendingPathComponent("p.atk"), atomically: true, encoding: .utf8)
+        for (command, option, zeroIsValid) in Self.numeric {
+            // "1e3" is a number only for --freq, and 1000 MHz its largest: it gets "1e4".
+            for value in (zeroIsValid ? [] : ["0"]) + ["-1", "100000000000000000000", option == "--freq" ? "1e4" : "1e3", "abc", "nan", "inf"] {
+                let (status, text) = try runAtomik(command + [option, value], in: dir)
+                #expect(status == 2, "\(command) \(option) \(value): \(text)")
+                #expect(text.contains("'\(value)' is invalid for '\(option) "), "\(command) \(option) \(value): \(text)")
+            }
+        }
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        #expect(left == ["p.atk"], "a refused command wrote nothing: \(left)")
+    }
+
+    @Test func optionsAModeIgnoresAreRefused() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-options-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "load 0, 5\nread 0\n".write(to: dir.appendingPathComponent("p.atk"), atomically: true, encoding: .utf8)
+        let corev2 = ["--dut", "corev2", "--rtl-dir", repositoryRoot.appendingPathComponent("Tests/AtomikCosimTests/Fixtures/corev2").path]
+        for (arguments, reason) in [
+            (["run", "p.atk", "--read-latency", "2"], "--read-latency has no effect here: the software engine has no hardware"),
+            (["run", "p.atk", "--storage", "sram"], "--storage has no effect here: the software engine has no hardware"),
+            (["run", "p.atk", "--engine", "cycle", "--vcd-contexts", "4"], "--vcd-contexts shapes the VCD: give --vcd too"),
+            (["run", "p.atk", "--engine", "icarus", "--width", "8"] + corev2, "--width has no effect here: the DUT's description"),
+            (["cosim", "--recipe", "uniform", "--junit", "j.xml"], "--junit writes a regression's results: it needs --regress"),
+            (["cosim", "p.atk", "--seed", "3"], "--seed has no effect here: a seed and a length shape a recipe"),
+            (["cosim", "p.atk", "--length", "3"], "--length has no effect here"),
+            (["cosim", "--regress", "r.txt", "--simulator", "both"], "--simulator has no effect here: a regression's entries"),
+            (["cosim", "--regress", "r.txt", "--storage", "sram"], "--storage has no effect here"),
+            (["cosim", "--recipe", "uniform", "--contexts", "4"] + corev2, "--contexts has no effect here: the DUT's description"),
+            (["vectors", "--until-coverage", "--seed", "3"], "--seed has no effect here"),
+            (["vectors", "p.atk", "--width", "8"] + corev2, "--width has no effect here"),
+            (["explore", "--shard", "1/x/2"], "--shard: expected I/N"),
+            (["explore", "--shard", "3/2"], "--shard: expected I/N"),
+        ] {
+            let (status, text) = try runAtomik(arguments, in: dir)
+            #expect(status == 2, "\(arguments): \(text)")
+            #expect(text.contains(reason), "\(arguments): \(text)")
+        }
+        // A malformed $ATOMIK_SEED is refused, not replaced by the clock.
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try atomikExecutable())
+        p.arguments = ["cosim", "--recipe", "uniform", "--length", "10"]
+        p.environment = ProcessInfo.processInfo.environment.merging(["ATOMIK_SEED": "12x"]) { $1 }
+        let pipe = Pipe()
+        p.standardOutput = pipe; p.standardError = pipe
+        try p.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 2 && text.contains("ATOMIK_SEED='12x' is not a seed"), "\(text)")
+    }
+}
