@@ -85,9 +85,6 @@ public struct CosimSession {
 
     var designArguments: [String] { options.parameters.arguments }
 
-    /// Icarus co-simulation goes through the testbench, which loads the whole
-    /// stimulus (`$readmemh`), and runs some 30 k cycles/s: longer streams go to Verilator.
-    public var icarusItemLimit = RTLSimulator.maxItems
     /// Divergences after more items than this get the model's waveform only:
     /// no Icarus waveform and no shrinking of such a long prefix.
     public var reportItemLimit = 1_000_000
@@ -117,11 +114,8 @@ public struct CosimSession {
         // that a stream too long for it is refused before any simulator runs.
         var icarusItems: [ProgramItem] = []
         if simulators.contains(.icarus) {
-            icarusItems = try input.items(p, limit: icarusItemLimit + 1)
-            if icarusItems.count > icarusItemLimit {
-                throw RTLError("Icarus co-simulation takes at most \(icarusItemLimit) items (it loads the whole "
-                               + "stimulus and runs some 30 k cycles/s); use --simulator verilator, which streams")
-            }
+            icarusItems = try input.items(p, limit: RTLSimulator.maxItems + 1)
+            try RTLSimulator.checkIcarusLimits(icarusItems, alternative: "--simulator verilator")
         }
         var outcomes: [CosimOutcome] = []
         for simulator in simulators {

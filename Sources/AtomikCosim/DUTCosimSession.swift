@@ -107,9 +107,7 @@ public struct DUTCosimSession {
         var icarusItems: [LocatedItem] = []
         if simulators.contains(.icarus) {
             icarusItems = try Self.items(input, dut: dut, limit: RTLSimulator.maxItems + 1)
-            if icarusItems.count > RTLSimulator.maxItems {
-                throw RTLError("Icarus co-simulation takes at most \(RTLSimulator.maxItems) items; use --simulator verilator, which streams")
-            }
+            try RTLSimulator.checkIcarusLimits(icarusItems.lazy.map(\.item), alternative: "--simulator verilator")
         }
         var outcomes: [TransactionOutcome] = []
         for simulator in simulators {

@@ -42,6 +42,27 @@ extension RTLSimulator {
     /// Longer streams go through `atomik cosim` (Verilator in lockstep, streaming).
     public static let maxItems = 2_000_000
 
+    /// The most cycles an Icarus run is given: idle and reset cycles count
+    /// (`nop 100000000` is one item), and Icarus runs some 30 k to 100 k cycles/s.
+    public static let maxIcarusCycles = 20_000_000
+
+    /// Refuses a program too long for an Icarus run, in items or in cycles
+    /// (each operation one, each idle or reset its count: a lower bound),
+    /// naming `alternative`, which streams.
+    public static func checkIcarusLimits(_ items: some Collection<ProgramItem>, alternative: String) throws {
+        var cycles = 0
+        for item in items {
+            switch item {
+            case .op: cycles += 1
+            case .idle(let n), .reset(let n): cycles += n
+            }
+        }
+        guard items.count > maxItems || cycles > maxIcarusCycles else { return }
+        throw RTLError("Icarus runs at most \(maxItems) items and \(maxIcarusCycles) cycles (idle and reset cycles count; "
+                       + "it runs some 30 k to 100 k cycles/s), and this program has \(items.count > maxItems ? "more items" : "\(cycles) cycles"); "
+                       + "use \(alternative), which streams")
+    }
+
     /// Runs `items` on the RTL at design point `p`: the cycle model turns the
     /// program into per-cycle stimulus and expected outputs, and the testbench
     /// replays the stimulus on the RTL, checks the outputs and writes its trace

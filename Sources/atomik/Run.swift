@@ -137,13 +137,8 @@ extension Atomik {
                 outcome = try TransactionCosim.lockstep(d, options: options, results: sink, next: stream)
             } else {
                 var items: [LocatedItem] = []
-                while let item = try stream() {
-                    items.append(item)
-                    if items.count > RTLSimulator.maxItems {
-                        throw RTLError("--engine icarus runs at most \(RTLSimulator.maxItems) items (Icarus runs some 30 k "
-                                       + "cycles/s); for longer programs use --engine verilator, which streams")
-                    }
-                }
+                while items.count <= RTLSimulator.maxItems, let item = try stream() { items.append(item) }
+                try RTLSimulator.checkIcarusLimits(items.lazy.map(\.item), alternative: "--engine verilator")
                 outcome = try TransactionCosim.icarus(d, options: options, items: items, results: sink)
             }
             try out.flush()

@@ -186,15 +186,18 @@ func simulatorsInstalled() -> Bool {
         }
     }
 
-    /// Icarus loads the whole stimulus: a stream over its limit is refused
-    /// before anything runs (Verilator included), with the way out.
+    /// Icarus loads the whole stimulus: a stream over its limit (here in
+    /// cycles: one idle item of 3 x 10^7) is refused before anything runs
+    /// (Verilator included), with the way out.
     @Test func icarusRefusesStreamsOverItsLimit() throws {
-        var session = CosimSession(options: CosimOptions(parameters: UnitParameters(width: 8, contexts: 2, storage: .ff)),
-                                   stimulus: .recipe(.uniform, seed: 1, length: 101), simulators: [.verilator, .icarus],
-                                   outputDirectory: "")
-        session.icarusItemLimit = 100
+        let (path, cleanup) = try program("load 0, 1\nnop 30000000\nread 0\n")
+        defer { cleanup() }
+        let session = CosimSession(options: CosimOptions(parameters: UnitParameters(width: 8, contexts: 2, storage: .ff)),
+                                   stimulus: .program(path: path), simulators: [.verilator, .icarus], outputDirectory: "")
         var lines: [String] = []
-        #expect { _ = try session.run { lines.append($0) } } throws: { "\($0)".contains("--simulator verilator") }
+        #expect { _ = try session.run { lines.append($0) } } throws: {
+            "\($0)".contains("30000002 cycles") && "\($0)".contains("--simulator verilator")
+        }
         #expect(!lines.contains { $0.hasPrefix("verilator:") })
     }
 

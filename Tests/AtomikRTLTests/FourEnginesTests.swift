@@ -42,34 +42,6 @@ func runAtomik(_ arguments: [String], input: URL? = nil, interruptAfter: TimeInt
 }
 
 @Suite(.serialized) struct FourEngines {
-    /// The same program gives byte-identical result output on all four engines.
-    @Test(arguments: [UnitParameters(width: 64, contexts: 256, storage: .sram, readLatency: 1),
-                      UnitParameters(width: 8, contexts: 4, storage: .ff),
-                      UnitParameters(width: 130, contexts: 16, storage: .sram, readLatency: 2)])
-    func resultOutputIsByteIdentical(_ p: UnitParameters) throws {
-        try #require(installed(.icarus) && installed(.verilator), "simulators are not installed")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-four-\(UUID())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let program = dir.appendingPathComponent("p.atk")
-        let text = RandomProgram(width: p.width, contexts: p.contexts, count: 300, seed: 11)
-            .map { TextFormat.format($0) }.joined(separator: "\n")
-        try text.write(to: program, atomically: true, encoding: .utf8)
-        let design = ["--width", "\(p.width)", "--contexts", "\(p.contexts)"]
-        let hardware = ["--storage", p.storage.rawValue, "--read-latency", "\(p.readLatency)"]
-        var outputs: [String: String] = [:]
-        for engine in ["software", "cycle", "icarus", "verilator"] {
-            let r = try shell([try atomikExecutable(), "run", program.path, "--engine", engine] + design
-                              + (engine == "software" ? [] : hardware))
-            #expect(r.status == 0, "\(engine): \(r.output)")
-            outputs[engine] = r.output
-        }
-        #expect(!outputs["software"]!.isEmpty)
-        for engine in ["cycle", "icarus", "verilator"] {
-            #expect(outputs[engine] == outputs["software"], "\(engine) differs from software")
-        }
-    }
-
     /// A program on standard input is read more than once by cosim (each
     /// simulator, a divergence report): both simulators see all of it.
     @Test func cosimReadsStandardInputForEverySimulator() throws {

@@ -7,8 +7,9 @@ import Testing
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
 
-/// Runs a command in the repository; returns exit status and combined output.
-func shell(_ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
+/// Runs a command in the repository; returns exit status and its output (standard error too unless told not).
+func shell(_ arguments: [String], environment: [String: String]? = nil,
+           standardErrorToo: Bool = true) throws -> (status: Int32, output: String) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     p.arguments = arguments
@@ -16,7 +17,7 @@ func shell(_ arguments: [String], environment: [String: String]? = nil) throws -
     if let environment { p.environment = environment }
     let pipe = Pipe()
     p.standardOutput = pipe
-    p.standardError = pipe
+    p.standardError = standardErrorToo ? pipe : FileHandle.nullDevice
     try p.run()
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
