@@ -129,7 +129,12 @@ public struct CosimSession {
                 outcome = try Cosimulation.icarus(options, items: icarusItems)
             }
             outcomes.append(outcome)
-            if !outcome.passed { try report(outcome, input: input, say: say) }
+            if !outcome.passed {
+                // The verdict stands whatever happens to the report's files: say why they are missing and go on.
+                do { try report(outcome, input: input, say: say) } catch let stop as Interrupted { throw stop } catch {
+                    say("the divergence report could not be completed: \(FileError.describe(error))")
+                }
+            }
             say("\(simulator.rawValue): \(outcome.cycles) cycles, \(outcome.mismatches) mismatches")
         }
         say("\(outcomes.map(\.cycles).reduce(0, +)) cycles, \(outcomes.map(\.mismatches).reduce(0, +)) mismatches, "

@@ -3,6 +3,7 @@ import AtomikDUT
 import AtomikISA
 import AtomikProgram
 import AtomikRTL
+import AtomikSupport
 import AtomikStimulus
 import Foundation
 
@@ -117,7 +118,12 @@ public struct DUTCosimSession {
             case .icarus: outcome = try TransactionCosim.icarus(dut, options: options, items: icarusItems)
             }
             outcomes.append(outcome)
-            if !outcome.passed { try report(outcome, input: input, say: say) }
+            if !outcome.passed {
+                // The verdict stands whatever happens to the report's files: say why they are missing and go on.
+                do { try report(outcome, input: input, say: say) } catch let stop as Interrupted { throw stop } catch {
+                    say("the divergence report could not be completed: \(FileError.describe(error))")
+                }
+            }
             say("\(simulator.rawValue): \(outcome.cycles) cycles, \(outcome.operations) operations, "
                 + "\(outcome.beats) result beats, \(outcome.mismatches) mismatches")
         }

@@ -169,9 +169,17 @@ public final class CycleSimulator {
         if Interrupt.requested {
             let stats = try sim.finish()
             try output.flush()
-            for o in observers { try (o as? CycleTraceWriter)?.markPartial(cycles: stats.cycles) }
+            var kept = ["the results so far are on standard output"]
+            for o in observers {
+                if let trace = o as? CycleTraceWriter {
+                    try trace.markPartial(cycles: stats.cycles)
+                    kept.append("the trace ends with a '# partial' line")
+                } else if o is VCDWriter {
+                    kept.append("the VCD ends at the last cycle run")
+                }
+            }
             throw Interrupted("interrupted after \(stats.operations) operations and \(stats.cycles) cycles; "
-                              + "the results so far are on standard output and the trace ends with a '# partial' line")
+                              + kept.joined(separator: ", "))
         }
         let stats = try sim.finish()
         RunProgress.finish()

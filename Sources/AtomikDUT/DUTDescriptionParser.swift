@@ -22,14 +22,12 @@ public struct DUTDescriptionParser {
     /// Reads the description in the file `path` (paths in it relative to its directory).
     public static func load(path: String, parameters: [(name: String, value: String)] = [],
                             defines: [(name: String, value: String?)] = []) throws(ProgramError) -> DUTDescription {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ProgramError("cannot read the DUT description '\(path)'")
-        }
+        let text = try TextFile.read(path)
         let absolute = URL(fileURLWithPath: path).standardizedFileURL
         var parser = DUTDescriptionParser(file: path, base: absolute.deletingLastPathComponent().path)
         parser.parameterOverrides = parameters
         parser.defineOverrides = defines
-        var d = try parser.parse(String(decoding: data, as: UTF8.self))
+        var d = try parser.parse(text)
         d.origin = absolute.path
         return d
     }
@@ -354,12 +352,13 @@ public struct DUTDescriptionParser {
         let t = try string(node, "rtl.file_list")
         let list = path(t.value)
         guard checkFiles else { return [list] }
-        guard let data = FileManager.default.contents(atPath: list) else {
+        guard FileManager.default.isReadableFile(atPath: list) else {
             throw error("cannot read the file list '\(t.value)' (looked for \(list))", at: node)
         }
+        let text = try TextFile.read(list)
         let dir = URL(fileURLWithPath: list).deletingLastPathComponent().path
         var files: [String] = []
-        for (k, raw) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (k, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
                 .components(separatedBy: "//")[0].trimmingCharacters(in: .whitespaces)
             if line.isEmpty { continue }

@@ -90,6 +90,25 @@ public struct PointResult: Codable, Hashable, Sendable {
         design ?? "W\(width) C\(contexts) \(storage)" + (storage == "sram" ? " L\(readLatency)" : "")
     }
 
+    /// Checks a point read back (`--merge`): a design point the tool could have measured, sane figures.
+    public func validate() throws(ProgramError) {
+        if design != nil {
+            guard storage == "dut", (1...Word.maxBits).contains(width), contexts >= 1 else {
+                throw ProgramError("point \(name): a described design's point needs storage \"dut\", a width in 1...\(Word.maxBits) and contexts >= 1")
+            }
+        } else {
+            guard let s = Storage(rawValue: storage) else {
+                throw ProgramError("point \(name): storage \"\(storage)\" is not ff or sram")
+            }
+            do { try UnitParameters(width: width, contexts: contexts, storage: s, readLatency: readLatency).validate() } catch {
+                throw ProgramError("point \(name): \(error)")
+            }
+        }
+        for w in workloads + (modelWorkloads ?? []) where !(w.operations > 0 && w.cycles >= w.operations && w.stallCycles >= 0) {
+            throw ProgramError("point \(name): workload \(w.recipe) has \(w.operations) operations in \(w.cycles) cycles")
+        }
+    }
+
     /// Operations per second on `device` for `recipe`: Fmax x operations per cycle.
     public func operationsPerSecond(_ device: Device, _ recipe: String) -> Double? {
         guard let d = devices.first(where: { $0.device == device }), let r = d.report,

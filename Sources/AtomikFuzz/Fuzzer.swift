@@ -32,6 +32,8 @@ public enum Fuzzer {
         public var slowest: Duration = .zero
         /// Inputs whose rejection did not say where, or that took over a second.
         public var findings: [String] = []
+        /// The first input that could not be saved (`save`), and why.
+        public var saveFailure: String?
     }
 
     /// Parses one input; returns nil when accepted, else the error's text.
@@ -161,9 +163,14 @@ public enum Fuzzer {
                     let kind = normalize(message)
                     if report.messageKinds.insert(kind).inserted, let save {
                         let dir = save.appendingPathComponent(target.rawValue)
-                        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
                         // Named by content, not by the generator: saving must not change the inputs a seed gives.
-                        try? Data(input).write(to: dir.appendingPathComponent(String(format: "%016llx", FNV1a.hash(input))))
+                        let file = dir.appendingPathComponent(String(format: "%016llx", FNV1a.hash(input)))
+                        do {
+                            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+                            try Data(input).write(to: file)
+                        } catch {
+                            report.saveFailure = report.saveFailure ?? "cannot save '\(file.path)': \((error as NSError).localizedDescription)"
+                        }
                     }
                 } else {
                     report.accepted += 1

@@ -128,6 +128,37 @@ public final class ByteReader {
     }
 }
 
+/// A small line-oriented input read whole (a regression list, a sweep-point
+/// file, a DUT description, a file list): through `ByteReader`, so each line
+/// is capped, with the whole capped too; a UTF-8 byte-order mark is dropped;
+/// errors name the file and the line.
+public enum TextFile {
+    public static let maxBytes = 16 << 20
+
+    public static func read(_ path: String) throws(ProgramError) -> String {
+        do {
+            let reader = try ByteReader(path: path)
+            var bytes: [UInt8] = []
+            var line = 0
+            while true {
+                let next: UnsafeBufferPointer<UInt8>?
+                do { next = try reader.nextLine() } catch let e as ProgramError {
+                    throw ProgramError(e.message, at: SourceLocation(file: path, line: line + 1, column: 1))
+                }
+                guard let text = next else { break }
+                line += 1
+                bytes.append(contentsOf: line == 1 && text.starts(with: [0xEF, 0xBB, 0xBF]) ? UnsafeBufferPointer(rebasing: text[3...]) : text)
+                bytes.append(0x0A)
+                if bytes.count > maxBytes {
+                    throw ProgramError("more than \(maxBytes >> 20) MiB: not a list this tool reads",
+                                       at: SourceLocation(file: path, line: line, column: 1))
+                }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        } catch let e as ProgramError { throw e } catch { throw ProgramError("\(error)") }
+    }
+}
+
 /// A buffered writer to a file descriptor (standard output or error, or a file).
 public final class ByteWriter {
     private let fd: Int32

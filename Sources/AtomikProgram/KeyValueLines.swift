@@ -25,9 +25,11 @@ public struct KeyValueLine {
 }
 
 public enum KeyValueLines {
-    /// The non-blank lines of `text`; a word that is not `key=value` with one of `keys` is an error.
+    /// The non-blank lines of `text`; a word that is not `key=value` with one of `keys`, a key given
+    /// twice on a line, a line that repeats an earlier one and a file with no lines are errors.
     public static func parse(_ text: String, file: String, keys: [String]) throws(ProgramError) -> [KeyValueLine] {
         var lines: [KeyValueLine] = []
+        var seen: [String: Int] = [:]
         for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let content = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
             guard !content.allSatisfy(\.isWhitespace) else { continue }
@@ -39,9 +41,22 @@ public enum KeyValueLines {
                     throw ProgramError("expected key=value with key \(keys.joined(separator: ", ")); found '\(word)'",
                                        at: SourceLocation(file: file, line: n + 1, column: column))
                 }
+                if values[String(kv[0])] != nil {
+                    let column = raw.distance(from: raw.startIndex, to: word.startIndex) + 1
+                    throw ProgramError("\(kv[0])= is given twice on this line", at: SourceLocation(file: file, line: n + 1, column: column))
+                }
                 values[String(kv[0])] = (kv[1], word)
             }
+            let record = values.map { "\($0.key)=\($0.value.value)" }.sorted().joined(separator: " ")
+            if let earlier = seen[record] {
+                throw ProgramError("this line repeats line \(earlier) (an entry once is enough; its results would share a name)",
+                                   at: SourceLocation(file: file, line: n + 1, column: 1))
+            }
+            seen[record] = n + 1
             lines.append(KeyValueLine(file: file, number: n + 1, raw: raw, values: values))
+        }
+        guard !lines.isEmpty else {
+            throw ProgramError("no entries: every line is blank or a comment", at: SourceLocation(file: file, line: 1, column: 1))
         }
         return lines
     }

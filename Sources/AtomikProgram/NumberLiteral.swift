@@ -8,6 +8,8 @@ public struct NumberLiteral: Hashable, Sendable {
     /// True when the exact value does not fit in 512 unsigned bits
     /// (too large, or negative and non-zero).
     public var exceeds512: Bool
+    /// Written with a `-` and not zero.
+    public var negative = false
 
     /// Whether the exact value needs more than `width` bits.
     public func isWider(than width: Int) -> Bool {
@@ -66,7 +68,8 @@ public struct NumberLiteral: Hashable, Sendable {
         guard sawDigit else { return .failure(malformed(bytes, "no digits")) }
         guard lastWasDigit else { return .failure(malformed(bytes, "'_' must stand between digits")) }
         var word = wide.map { Word(limbs: $0) } ?? Word(small)
-        if negative && !(word.isZero && !overflow) {
+        let nonZeroNegative = negative && !(word.isZero && !overflow)
+        if nonZeroNegative {
             // Two's complement modulo 2^512: ~x + 1.
             var l = (~word).limbs
             for k in 0..<8 {
@@ -77,7 +80,7 @@ public struct NumberLiteral: Hashable, Sendable {
             word = Word(limbs: l)
             overflow = true
         }
-        return .success(NumberLiteral(value: word, exceeds512: overflow))
+        return .success(NumberLiteral(value: word, exceeds512: overflow, negative: nonZeroNegative))
     }
 
     private static func malformed(_ bytes: UnsafeBufferPointer<UInt8>, _ why: String) -> ProgramError {

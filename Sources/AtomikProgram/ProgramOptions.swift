@@ -16,6 +16,10 @@ public struct ProgramOptions: Hashable, Sendable {
     /// Checks an operand: masks it to the width, or rejects it under `strict`.
     func operand(_ literal: NumberLiteral) -> Result<Word, ProgramError> {
         if literal.isWider(than: width) && strict {
+            if literal.negative {
+                return .failure(ProgramError("a negative value wraps to two's complement, which --strict refuses "
+                                             + "(a value is 0 to 2^\(width) - 1)"))
+            }
             let shown = literal.exceeds512 ? "value" : "value \(literal.value)"
             return .failure(ProgramError("\(shown) is wider than \(width) bits (--strict)"))
         }

@@ -77,6 +77,7 @@ public enum DUTVectors {
         completed = true
         report.files = [commandsFile] + (expected ? [expectedFile] : [])
             + [VectorGenerator.programFile, bridgeFile, testbenchFile, verilatorMainFile, VectorGenerator.manifestFile]
+        VectorGenerator.removeStale(in: directory, keeping: report.files)
         return report
     }
 

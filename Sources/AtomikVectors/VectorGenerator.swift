@@ -4,6 +4,7 @@ import AtomikISA
 import AtomikProgram
 import AtomikStimulus
 import AtomikSupport
+import Glibc
 
 /// What `atomik vectors` makes.
 public struct VectorJob: Sendable {
@@ -150,7 +151,18 @@ public enum VectorGenerator {
         try manFile.commit()
         completed = true
         report.files = [stimulusFile] + (job.expected ? [expectedFile] : []) + [programFile, manifestFile]
+        removeStale(in: dir, keeping: report.files)
         return report
+    }
+
+    /// Every file a vectors run may write, of either kind (our unit's, a DUT's).
+    static let setFiles = [stimulusFile, expectedFile, programFile, manifestFile, DUTVectors.commandsFile, DUTVectors.expectedFile,
+                           DUTVectors.bridgeFile, DUTVectors.testbenchFile, DUTVectors.verilatorMainFile]
+
+    /// Removes the files an earlier run left in `dir` that this one did not write, so the
+    /// directory holds one run's complete set (its manifest, written last, lists it).
+    static func removeStale(in dir: String, keeping written: [String]) {
+        for name in setFiles where !written.contains(name) { unlink("\(dir)/\(name)") }
     }
 
     static func manifestJSON(_ job: VectorJob, cycles: Int, coverage: (hit: Int, reachable: Int)?) -> String {

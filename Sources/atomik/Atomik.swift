@@ -2,8 +2,9 @@ import ArgumentParser
 import AtomikCore
 import AtomikProgram
 
-#if canImport(Glibc)
 import AtomikSupport
+import Foundation
+#if canImport(Glibc)
 import Glibc
 #endif
 
@@ -39,13 +40,31 @@ struct Atomik: ParsableCommand {
             switch error {
             case let e as ProgramError: message = e.description
             case let e as AtomikError: message = "error: \(e.description)"
+            case let e as CocoaError: message = "error: " + FileError.describe(e)
             default: message = fullMessage(for: error)
             }
             RunProgress.finish()
             try? ByteWriter.standardOutput.flush()
-            FileHandleless.stderr("atomik: \(message)\n")
+            FileHandleless.stderr("atomik: \(Self.printable(message))\n")
             Glibc.exit(2)
         }
+    }
+}
+
+extension Atomik {
+    /// A message with the control characters and invalid bytes it may quote from
+    /// the input shown as escapes (line breaks and tabs of tools' output kept).
+    static func printable(_ message: String) -> String {
+        var out = ""
+        for scalar in message.unicodeScalars {
+            switch scalar.value {
+            case 0x0A, 0x09: out.unicodeScalars.append(scalar)
+            case 0..<0x20, 0x7F: out += String(format: "\\x%02x", scalar.value)
+            case 0xFFFD: out += "\\ufffd"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 }
 

@@ -118,7 +118,7 @@ extension Atomik {
             session.shrink = !noShrink
             let outcomes = try session.run { line in print(line) }
             if Interrupt.requested {
-                throw Interrupted("interrupted: the cycles above were compared; run the replay command to start again")
+                throw Interrupted("interrupted: the cycles above were compared")
             }
             if outcomes.contains(where: { !$0.passed }) { throw ExitCode(1) }
         }
@@ -133,17 +133,14 @@ extension Atomik {
             session.shrink = !noShrink
             let outcomes = try session.run { line in print(line) }
             if Interrupt.requested {
-                throw Interrupted("interrupted: the operations above were compared; run the replay command to start again")
+                throw Interrupted("interrupted: the operations above were compared")
             }
             if outcomes.contains(where: { !$0.passed }) { throw ExitCode(1) }
         }
 
         /// A regression of a described design: each entry a recipe (and parameters) on its simulators.
         func runDUTRegression(_ path: String) throws {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw ValidationError("cannot read the regression list '\(path)'")
-            }
-            let list = try DUTRegression.parse(String(decoding: data, as: UTF8.self), file: path)
+            let list = try DUTRegression.parse(try TextFile.read(path), file: path)
             print("regression \(path) of \(dut.dut!): \(list.count) entries")
             let results = try DUTRegression.run(list, describe: { try dut.description(extra: $0) }) { r in
                 if let error = r.error {
@@ -175,10 +172,7 @@ extension Atomik {
         }
 
         func entries(_ path: String) throws -> [RegressionEntry] {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw ValidationError("cannot read the regression list '\(path)'")
-            }
-            return try RegressionList.parse(String(decoding: data, as: UTF8.self), file: path)
+            return try RegressionList.parse(try TextFile.read(path), file: path)
         }
 
         func writeJUnit(_ results: [RegressionResult], name: String) throws {

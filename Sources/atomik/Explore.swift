@@ -65,6 +65,19 @@ extension Atomik {
             }
         }
 
+        /// A decoding error in a few words: what, and where in the JSON.
+        static func describe(_ error: DecodingError) -> String {
+            func path(_ c: DecodingError.Context) -> String {
+                c.codingPath.isEmpty ? "at the top" : "at " + c.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            }
+            switch error {
+            case .keyNotFound(let key, let c): return "no '\(key.stringValue)' \(path(c))"
+            case .typeMismatch(_, let c), .valueNotFound(_, let c): return "\(c.debugDescription) \(path(c))"
+            case .dataCorrupted(let c): return "not JSON: \(c.underlyingError.map { "\($0)" } ?? c.debugDescription)"
+            @unknown default: return "\(error)"
+            }
+        }
+
         func list<T>(_ text: String, _ name: String, _ parse: (String) -> T?) throws -> [T] {
             try text.split(separator: ",").map {
                 guard let v = parse(String($0).trimmingCharacters(in: .whitespaces)) else {
@@ -78,11 +91,21 @@ extension Atomik {
             let deviceList = try list(devices, "devices") { Device(rawValue: $0) }
             let results: [PointResult]
             if !merge.isEmpty {
-                var all: [PointResult] = []
+                var all: [PointResult] = [], from: [String: String] = [:]
                 for f in merge {
-                    guard let data = FileManager.default.contents(atPath: f) else { throw ValidationError("cannot read \(f)") }
-                    all += try JSONDecoder().decode([PointResult].self, from: data)
+                    guard let data = FileManager.default.contents(atPath: f) else { throw ValidationError("cannot read '\(f)'") }
+                    let points: [PointResult]
+                    do { points = try JSONDecoder().decode([PointResult].self, from: data) } catch let error as DecodingError {
+                        throw ValidationError("\(f): not a results.json of atomik explore (\(Self.describe(error)))")
+                    }
+                    for p in points {
+                        do { try p.validate() } catch { throw ValidationError("\(f): \(error.message)") }
+                        if let earlier = from[p.name] { throw ValidationError("\(f): point \(p.name) is in \(earlier) too") }
+                        from[p.name] = f
+                    }
+                    all += points
                 }
+                if all.isEmpty { throw ValidationError("--merge: the files hold no points") }
                 results = all
             } else {
                 var sweep: [ExplorePoint]
@@ -90,8 +113,7 @@ extension Atomik {
                     sweep = try dutPoints()
                 } else if let points {
                     try dut.validateUnused()
-                    guard let data = FileManager.default.contents(atPath: points) else { throw ValidationError("cannot read \(points)") }
-                    sweep = try SweepDefinition.parse(String(decoding: data, as: UTF8.self), file: points).map(ExplorePoint.unit)
+                    sweep = try SweepDefinition.parse(try TextFile.read(points), file: points).map(ExplorePoint.unit)
                 } else {
                     try dut.validateUnused()
                     let cross = SweepDefinition.cross(
@@ -126,17 +148,22 @@ extension Atomik {
                 throw Interrupted("interrupted with \(results.count) points done; they are cached, so the same command resumes")
             }
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            func save(_ name: String, _ text: String) throws {
+            // The set is written whole or not at all: every file is staged, then all are renamed into place,
+            // results.json last; charts of devices this run has not are removed.
+            var staged: [AtomicOutput] = []
+            func stage(_ name: String, _ text: String) throws {
                 let f = try AtomicOutput(path: "\(out)/\(name)")
+                staged.append(f)
                 try f.writer.write(text)
-                try f.commit()
             }
             let description = "devices \(devices), target \(freq) MHz, best of \(seeds) seeds; workloads of \(length) items"
-            try save("results.csv", ExploreReport.csv(results, devices: deviceList))
-            try save("results.json", try ExploreReport.json(results))
-            try save("results.md", ExploreReport.markdown(results, devices: deviceList))
-            for d in deviceList { try save("chart-\(d.rawValue).svg", ExploreReport.svg(results, device: d)) }
-            try save("report.html", ExploreReport.html(results, devices: deviceList, options: description))
+            try stage("results.csv", ExploreReport.csv(results, devices: deviceList))
+            try stage("results.md", ExploreReport.markdown(results, devices: deviceList))
+            for d in deviceList { try stage("chart-\(d.rawValue).svg", ExploreReport.svg(results, device: d)) }
+            try stage("report.html", ExploreReport.html(results, devices: deviceList, options: description))
+            try stage("results.json", try ExploreReport.json(results))
+            for f in staged { try f.commit() }
+            for d in Device.allCases where !deviceList.contains(d) { unlink("\(out)/chart-\(d.rawValue).svg") }
             print(ExploreReport.markdown(results, devices: deviceList), terminator: "")
             print("wrote \(out)/results.csv, results.json, results.md, chart-*.svg, report.html")
         }

@@ -21,7 +21,14 @@ extension Atomik {
         func run() throws {
             let targets = target.map { [$0] } ?? Fuzzer.Target.allCases
             let corpus = (try? RTLSimulator.repositoryRoot())?.appendingPathComponent("fuzz/corpus")
-            var findings = 0
+            if let save {
+                var directory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: save, isDirectory: &directory), !directory.boolValue {
+                    throw ValidationError("--save \(save): not a directory (it names the corpus directory to save inputs in)")
+                }
+                try FileManager.default.createDirectory(atPath: save, withIntermediateDirectories: true)
+            }
+            var findings = 0, saveFailure: String?
             for t in targets {
                 let r = Fuzzer.run(t, iterations: iterations, seed: seed, corpus: corpus,
                                    save: save.map { URL(fileURLWithPath: $0) })
@@ -30,7 +37,9 @@ extension Atomik {
                       + "\(r.messageKinds.count) kinds of error, slowest \(String(format: "%.2f", slowest)) ms, \(r.findings.count) findings")
                 for f in r.findings.prefix(5) { print("  FINDING \(f)") }
                 findings += r.findings.count
+                saveFailure = saveFailure ?? r.saveFailure
             }
+            if let saveFailure { throw ValidationError("--save: \(saveFailure)") }
             if findings > 0 { throw ExitCode(1) }
         }
     }

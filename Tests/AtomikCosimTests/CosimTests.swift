@@ -71,6 +71,10 @@ func simulatorsInstalled() -> Bool {
         ("width=8 storage=ff recipe=uniform", "r.txt:1:1: error: missing contexts="),
         ("width=8 contexts=4 storage=ff recipe=uniform colour=red", "r.txt:1:46: error: expected key=value"),
         ("width=600 contexts=4 storage=ff recipe=uniform", "r.txt:1:1: error: WIDTH = 600 is outside its legal range"),
+        ("width=8 contexts=4 storage=ff recipe=uniform width=16", "r.txt:1:46: error: width= is given twice on this line"),
+        ("width=8 contexts=4 storage=ff recipe=uniform\n# x\nrecipe=uniform storage=ff contexts=4 width=8",
+         "r.txt:3:1: error: this line repeats line 1"),
+        ("# nothing but comments\n\n", "r.txt:1:1: error: no entries"),
     ])
     func badListsNameTheLineAndColumn(_ text: String, _ message: String) {
         #expect {
