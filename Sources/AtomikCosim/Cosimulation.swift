@@ -232,6 +232,8 @@ final class LockstepComparator: @unchecked Sendable {
         let p = options.parameters
         shim.step(inputs: model, outputs: rtl)
         let base = outcome.cycles
+        // Cycles compared: the whole batch, or up to the cycle that stopped the run (as Icarus counts them).
+        var compared = model.count
         for k in 0..<model.count where !model.matches(rtl, at: k) {
             outcome.mismatches += 1
             if outcome.divergence == nil {
@@ -240,9 +242,9 @@ final class LockstepComparator: @unchecked Sendable {
                 outcome.sideBySide = Cosimulation.window(options.contextCycles, k: k, base: base, p: p, model: model,
                                                          rtl: rtl, previousModel: previousModel, previousRTL: previousRTL)
             }
-            if outcome.mismatches >= options.maxMismatches { stopped = true; break }
+            if outcome.mismatches >= options.maxMismatches { stopped = true; compared = k + 1; break }
         }
-        outcome.cycles += model.count
+        outcome.cycles += compared
         previousModel.copy(last: options.contextCycles, of: model)
         previousRTL.copy(last: options.contextCycles, of: rtl)
         return !stopped

@@ -105,7 +105,9 @@ public enum DUTRegression {
             return JUnit.Case(simulator: r.outcome.simulator.rawValue, name: e.name, seconds: r.seconds,
                               failure: r.outcome.passed ? nil : r.outcome.message, error: r.error,
                               details: "\(r.outcome.mismatches) mismatches in \(r.outcome.cycles) cycles\nreplay: \(replay)",
-                              failureType: r.outcome.fault?.rawValue ?? "mismatch")
+                              failureType: r.outcome.fault?.rawValue ?? "mismatch",
+                              systemOut: r.outcome.recent.isEmpty ? nil
+                                  : "the last operations taken up to the fault:\n" + r.outcome.recent.map(\.summary).joined(separator: "\n"))
         }, name: name, properties: properties)
     }
 }

@@ -133,7 +133,10 @@ public enum Regression {
                               failure: r.outcome.passed ? nil : (r.outcome.divergence?.description ?? r.outcome.coreMismatch ?? "mismatch"),
                               error: r.error,
                               details: "\(r.outcome.mismatches) mismatches in \(r.outcome.cycles) cycles\nreplay: \(replay)",
-                              failureType: r.outcome.divergence != nil ? "divergence" : "model mismatch")
+                              failureType: r.outcome.divergence != nil ? "divergence" : "model mismatch",
+                              systemOut: r.outcome.sideBySide.isEmpty ? nil
+                                  : "the last cycles up to the divergence, the model's line above the RTL's:\n"
+                                  + r.outcome.sideBySide.map { "model \($0.model)\nrtl   \($0.rtl)" }.joined(separator: "\n"))
         }, name: name, properties: properties)
     }
 }
@@ -150,6 +153,8 @@ public enum JUnit {
         public var details: String
         /// What kind of failure (`divergence`, `mismatch`, `no result`, ...), for the `type` attribute.
         public var failureType = "mismatch"
+        /// The trace window of a failure (the last cycles or operations before it), for `<system-out>`.
+        public var systemOut: String?
     }
 
     /// The suite's properties: the tool, and the RTL it checked with a hash of its files (`DUTBuild.contentHash`).
@@ -184,7 +189,9 @@ public enum JUnit {
                 continue
             }
             guard let failure = c.failure else { x += "/>\n"; continue }
-            x += ">\n    <failure message=\"\(esc(failure))\" type=\"\(esc(c.failureType))\">\(esc(c.details))</failure>\n  </testcase>\n"
+            x += ">\n    <failure message=\"\(esc(failure))\" type=\"\(esc(c.failureType))\">\(esc(c.details))</failure>\n"
+            if let out = c.systemOut { x += "    <system-out>\(esc(out))</system-out>\n" }
+            x += "  </testcase>\n"
         }
         return x + "</testsuite>\n"
     }

@@ -28,6 +28,12 @@ public struct TakenOperation: Sendable {
     public var name: String {
         "operation \(index) (" + (line > 0 ? "line \(line): " : "") + TextFormat.format(.op(instruction)) + ")"
     }
+
+    /// One line: the operation, its cycles, and the values compared.
+    public var summary: String {
+        name + ": taken in cycle \(takenCycle)" + (beatCycle.map { ", result in cycle \($0)" } ?? ", no result")
+            + (expected.map { ", atomik-core 0x\($0.hex())" } ?? "") + (actual.map { ", DUT 0x\($0.hex())" } ?? "")
+    }
 }
 
 /// What went wrong first in a transaction-level run.

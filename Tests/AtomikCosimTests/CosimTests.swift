@@ -143,6 +143,12 @@ func simulatorsInstalled() -> Bool {
         #expect(again.sideBySide.map(\.rtl) == outcome.sideBySide.map(\.rtl))
         let icarus = try Cosimulation.icarus(options, items: Array(items.prefix(outcome.itemsRun)))
         #expect(icarus.divergence?.cycle == d.cycle && icarus.divergence?.signal == d.signal)
+        #expect(icarus.cycles == outcome.cycles && outcome.cycles == d.cycle + 1, "the same count of cycles compared on both")
+        // In JUnit: the same count on both simulators, and the trace window in <system-out>.
+        let entries = try RegressionList.parse("width=16 contexts=8 storage=sram latency=1 recipe=hazard seed=3 length=3000\n", file: "r.txt")
+        let xml = Regression.junit(try Regression.run(entries, rtl: rtl.path))
+        #expect(xml.components(separatedBy: "1 mismatches in \(d.cycle + 1) cycles").count == 3, "\(xml)")
+        #expect(xml.components(separatedBy: "<system-out>the last cycles up to the divergence").count == 3, "\(xml)")
 
         let session = CosimSession(options: options, stimulus: .recipe(.hazard, seed: 3, length: 3000),
                                    simulators: [.verilator], outputDirectory: "")

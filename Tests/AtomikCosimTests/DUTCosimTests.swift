@@ -214,6 +214,19 @@ func program(_ text: String) throws -> (path: String, cleanup: () -> Void) {
         let xml = DUTRegression.junit(results, dutArguments: ["--dut", path], name: "t")
         #expect(xml.contains("failures=\"1\"") && xml.contains("<failure message=\"operation "))
         #expect(xml.contains("--param LOG_C=2 --simulator verilator"))
+        // The trace window, read back by an XML parser that knows nothing of ours.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-junit-\(UUID()).xml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try xml.write(to: file, atomically: true, encoding: .utf8)
+        let (status, out) = try runProcess(["python3", "-c", """
+            import sys, xml.etree.ElementTree as ET
+            case = ET.parse(sys.argv[1]).getroot().find('testcase')
+            text = case.find('system-out').text
+            assert text.startswith('the last operations taken up to the fault:'), text
+            assert 'taken in cycle' in text and 'atomik-core 0x' in text and 'DUT 0x' in text, text
+            print('ok')
+            """, file.path])
+        #expect(status == 0 && out.contains("ok"), "\(out)")
     }
 
     /// An entry that cannot run (here its parameters make a bad description) is an

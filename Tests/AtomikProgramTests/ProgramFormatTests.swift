@@ -245,7 +245,7 @@ struct TextFormatTests {
         ("read 4", ProgramOptions(width: 8, contexts: 4), 6, "address 4 out of range [0, 3] (--contexts 4)"),
         ("load -1, 1", ProgramOptions(), 6, "address (negative or over 512 bits) out of range [0, 255] (--contexts 256)"),
         ("load 1, 0x100", ProgramOptions(width: 8, strict: true), 9, "value 0x100 is wider than 8 bits (--strict)"),
-        ("accum 1, -1", ProgramOptions(width: 8, strict: true), 10, "value is wider than 8 bits (--strict)"),
+        ("accum 1, -1", ProgramOptions(width: 8, strict: true), 10, "a negative value wraps to two's complement, which --strict refuses (a value is 0 to 2^8 - 1)"),
         ("swap 1, 2", ProgramOptions(width: 1, strict: true), 9, "value 0x2 is wider than 1 bits (--strict)"),
         ("load 1", ProgramOptions(), 7, "'load' takes an address and a value: expected ', VALUE'"),
         ("accum 1", ProgramOptions(), 8, "'accum' takes an address and a value: expected ', VALUE'"),
