@@ -142,6 +142,35 @@ public struct CosimSession {
         return outcomes
     }
 
+    /// The operations accepted up to a divergence, by mnemonic, with the one whose
+    /// result or bank write differs marked (the cause is often an operation or
+    /// two before it on the same context: they are listed).
+    func sayOperations(_ log: OperationLog, divergence d: TraceDifference, input: CosimStimulus, say: (String) -> Void) throws {
+        guard !log.recent.isEmpty else { return }
+        // Program lines, for a program file: the lines of the operations listed.
+        var lines: [Int: Int] = [:]
+        if case .program(let path, let strict) = input {
+            let source = try ProgramSource(path: path, options: ProgramOptions(width: options.parameters.width,
+                                                                              contexts: options.parameters.contexts, strict: strict))
+            var index = 0
+            let wanted = Set(log.recent.map(\.index))
+            while index <= log.recent.last!.index, let item = try source.next() {
+                guard case .op = item else { continue }
+                if wanted.contains(index), source.format == .text { lines[index] = source.location.line }
+                index += 1
+            }
+        }
+        let culprit = log.culprit(of: d)
+        say("operations accepted up to cycle \(d.cycle) (the last \(log.recent.count)):")
+        say("  index  line  operation                   accepted")
+        func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(1, n - s.count)) }
+        for op in log.recent {
+            let mark = op.index == culprit?.index ? "   <-- " + (d.signal.hasPrefix("result") ? "its result differs" : "its bank write differs") : ""
+            say("  " + pad("\(op.index)", 7) + pad(lines[op.index].map(String.init) ?? "-", 6)
+                + pad(TextFormat.format(.op(op.instruction)), 28) + "cycle \(op.cycle)" + mark)
+        }
+    }
+
     /// A path inside the output directory as the user named the directory.
     func shown(_ path: String) -> String {
         path.hasPrefix(outputDirectory) ? shownDirectory + path.dropFirst(outputDirectory.count) : path
@@ -185,7 +214,8 @@ public struct CosimSession {
             let window = max(0, d.cycle - vcdHalfWindow)...(d.cycle + vcdHalfWindow)
             let modelVCD = "\(outputDirectory)/\(o.simulator.rawValue)-divergence-model.vcd"
             let file = try AtomicOutput(path: modelVCD)
-            let sim = try CycleSimulator(p, observers: [VCDWriter(file.writer, window: window)]) { _ in }
+            let log = OperationLog(until: d.cycle, keep: max(options.contextCycles, 4))
+            let sim = try CycleSimulator(p, observers: [VCDWriter(file.writer, window: window), log]) { _ in }
             if long {
                 try sim.execute(from: try input.stream(p), limit: o.itemsRun)
             } else {
@@ -208,6 +238,16 @@ public struct CosimSession {
             }
             say("waveforms of cycles \(window.lowerBound)...\(window.upperBound): "
                 + written.map { shown($0) }.joined(separator: ", "))
+            try sayOperations(log, divergence: d, input: input, say: say)
+        }
+        if case .recipe = stimulus, !long {
+            let path = "\(outputDirectory)/\(o.simulator.rawValue)-divergence-program.atk"
+            let file = try AtomicOutput(path: path)
+            try file.writer.write("# the \(prefix.count) items of \(stimulus.arguments.joined(separator: " ")) up to the divergence; replay with\n"
+                                  + "# atomik cosim \(path) \((designArguments + ["--simulator", o.simulator.rawValue]).joined(separator: " "))\n")
+            for item in prefix { try file.writer.write(TextFormat.format(item) + "\n") }
+            try file.commit()
+            say("program up to the divergence: \(shown(path))")
         }
         guard shrink, !long else { return }
         var quiet = options
@@ -226,5 +266,54 @@ public struct CosimSession {
         for item in small { try file.writer.write(TextFormat.format(item) + "\n") }
         try file.commit()
         say("shrunk: \(prefix.count) -> \(small.count) items, saved to \(shown(path))")
+    }
+}
+
+/// Watches the model up to a cycle: the operations it accepted (index in the
+/// program, cycle, instruction; the last `keep` of them), and which one each
+/// result and bank write belongs to.
+final class OperationLog: CycleObserver {
+    struct Accepted {
+        var index: Int
+        var cycle: Int
+        var instruction: Instruction
+    }
+    let until: Int
+    let keep: Int
+    private(set) var recent: [Accepted] = []
+    private var accepted = 0
+    /// READ and SWAP operations accepted whose result has not come yet, oldest first.
+    private var awaiting: [Accepted] = []
+    /// The operation of the latest result (the result port holds it).
+    private(set) var lastResult: Accepted?
+
+    init(until: Int, keep: Int) { self.until = until; self.keep = keep }
+
+    func start(_ parameters: UnitParameters) {}
+    func finish(cycles: Int) {}
+
+    func record(_ r: TraceRecord, unit: any CycleUnit) {
+        guard r.cycle <= until else { return }
+        guard r.inputs.rstN else { awaiting.removeAll(); return }
+        if r.outputs.resultValid, !awaiting.isEmpty { lastResult = awaiting.removeFirst() }
+        if r.inputs.opValid && r.outputs.opReady {
+            let i = r.inputs
+            let op = Accepted(index: accepted, cycle: r.cycle,
+                              instruction: Instruction(opcode: i.opCode, address: i.opAddr, data: i.opCode == .read || (i.opCode == .swap && i.opKeep) ? .zero : i.opData,
+                                                       keep: i.opCode == .swap && i.opKeep))
+            accepted += 1
+            recent.append(op)
+            if recent.count > keep { recent.removeFirst() }
+            if i.opCode.producesResult { awaiting.append(op) }
+        }
+    }
+
+    /// The operation whose result or bank write a divergence is in: the latest
+    /// result's for result signals, else the latest accepted operation on the
+    /// context written that writes the banks.
+    func culprit(of d: TraceDifference) -> Accepted? {
+        if d.signal.hasPrefix("result") { return lastResult }
+        guard let context = d.context else { return nil }
+        return recent.last { $0.instruction.address == context && $0.instruction.opcode != .read && $0.cycle <= d.cycle }
     }
 }

@@ -161,6 +161,41 @@ func simulatorsInstalled() -> Bool {
                 "the shrunk program passes on the real RTL")
     }
 
+    /// The report names the operations up to a divergence by mnemonic, with
+    /// the one whose bank write differs marked and the program line of each,
+    /// and writes a recipe's program to the output directory.
+    @Test func divergenceNamesItsOperations() throws {
+        try #require(simulatorsInstalled(), "iverilog and verilator are not installed")
+        let mutant = MutationCheck.mutants.first { $0.name == "sram: no forward from the last write" }!
+        let rtl = try MutationCheck.apply(mutant, rtl: repositoryRoot.appendingPathComponent("rtl"))
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-report-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: rtl); try? FileManager.default.removeItem(at: out) }
+        var options = CosimOptions(parameters: UnitParameters(width: 16, contexts: 8, storage: .sram, readLatency: 1))
+        options.rtlDirectory = rtl.path
+        options.contextCycles = 4
+        var session = CosimSession(options: options, stimulus: .recipe(.hazard, seed: 3, length: 2000), simulators: [.verilator],
+                                   outputDirectory: out.path)
+        session.shrink = false
+        var lines: [String] = []
+        _ = try session.run { lines.append($0) }
+        let marked = try #require(lines.first { $0.hasSuffix("<-- its bank write differs") }, "\(lines)")
+        #expect(marked.contains("swap 0") && marked.contains("cycle 12"), "\(marked)")
+        #expect(lines.contains { $0.contains("accum 0, 0x980a") && $0.contains("cycle 11") }, "the ACCUM two cycles before is listed")
+        let program = out.appendingPathComponent("verilator-divergence-program.atk")
+        #expect(FileManager.default.fileExists(atPath: program.path))
+        // From the program file, each operation also gets its line.
+        var replay = CosimSession(options: options, stimulus: .program(path: program.path), simulators: [.verilator],
+                                  outputDirectory: out.appendingPathComponent("again").path)
+        replay.shrink = false
+        lines = []
+        _ = try replay.run { lines.append($0) }
+        let again = try #require(lines.first { $0.hasSuffix("<-- its bank write differs") }, "\(lines)")
+        let fields = again.split(separator: " ")
+        let line = try #require(Int(fields[1]), "\(again)")
+        let text = try String(contentsOf: program, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(text[line - 1] == "swap 0", "line \(line) of the program is the operation named")
+    }
+
     /// A program file is read as the co-simulation runs (bounded memory), so
     /// an error late in the file stops the run with its file and line.
     @Test func programFilesStreamAndReportLateErrors() throws {
