@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import AtomikSupport
 import Synchronization
 
 /// A buffered reader of a file descriptor: lines for text, bytes for binary.
@@ -74,6 +75,9 @@ public final class ByteReader {
             let n = read(fd, buffer + end, capacity - end)
             if n > 0 { end += n; return true }
             if n == 0 { atEOF = true; return false }
+            // Ctrl-C or SIGTERM during a blocked read (a FIFO, a terminal) ends the input here;
+            // the caller, which polls `Interrupt`, then says the run was interrupted.
+            if errno == EINTR && Interrupt.requested { atEOF = true; return false }
             if errno == EINTR { continue }
             throw ProgramError("cannot read '\(name)': \(String(cString: strerror(errno)))")
         }

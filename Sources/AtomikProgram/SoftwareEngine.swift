@@ -43,6 +43,10 @@ public enum SoftwareEngine {
             }
         }
         RunProgress.finish()
+        if Interrupt.requested {
+            try output.flush()
+            throw Interrupted("interrupted after \(summary.operations) operations; the results so far are on standard output")
+        }
         if final {
             for (addr, state) in table.nonZeroStates() {
                 try output.write { ResultFormat.appendFinal(address: addr, state: state.word, width: opts.width, to: &$0) }

@@ -29,6 +29,9 @@ public enum ToolProcess {
         p.standardOutput = handle
         p.standardError = handle
         try p.run()
+        let pid = p.processIdentifier
+        Interrupt.started(pid)
+        defer { Interrupt.finished(pid) }
         let deadline = ContinuousClock.now + timeout
         var timedOut = false
         func stop() {

@@ -54,4 +54,53 @@ import Testing
         let after = Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("atomik-dut-") })
         #expect(after.subtracting(before).isEmpty, "no temporary directory left behind")
     }
+
+    /// A run blocked reading a FIFO (its writer idle) answers SIGTERM at once:
+    /// exit 130, the results of what it read printed.
+    @Test(arguments: ["software", "cycle"])
+    func aBlockedReadAnswersASignal(_ engine: String) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-int-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fifo = dir.appendingPathComponent("fifo").path
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try atomikExecutable())
+        p.arguments = ["run", fifo, "--engine", engine, "--width", "8", "--contexts", "2"]
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        // The writer opens, writes two items and stays open: the reader blocks for more.
+        let writer = try #require(FileHandle(forWritingAtPath: fifo))
+        writer.write(Data("load 0, 7\nread 0\n".utf8))
+        Thread.sleep(forTimeInterval: 1.0)
+        let start = Date()
+        kill(p.processIdentifier, SIGTERM)
+        while p.isRunning && Date().timeIntervalSince(start) < 5 { usleep(20_000) }
+        let answered = Date().timeIntervalSince(start)
+        try writer.close()   // a run that ignored the signal ends here, at end of input, rather than hang the test
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(answered < 3, "answered within a second or so, not when the writer closed")
+        #expect(p.terminationStatus == 130)
+        #expect(output.contains("1 read 0 0x07"), "\(output)")
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(message.contains("interrupted"), "\(message)")
+    }
+
+    /// One idle item of 10^8 cycles (traced, so minutes of work) answers Ctrl-C within its run.
+    @Test func aLongIdleAnswersCtrlC() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-int-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let program = dir.appendingPathComponent("idle.atk")
+        try "load 0, 1\nnop 100000000\nread 0\n".write(to: program, atomically: true, encoding: .utf8)
+        let start = Date()
+        let (status, err) = try runAtomik(["run", program.path, "--engine", "cycle", "--trace", dir.appendingPathComponent("t").path],
+                                          interruptAfter: 1.0)
+        #expect(status == 130, "\(err)")
+        #expect(Date().timeIntervalSince(start) < 10, "stopped within the idle item")
+        #expect(err.contains("the trace ends with a '# partial' line"), "\(err)")
+    }
 }
