@@ -43,7 +43,8 @@ rtl_dir=${ATOMIK_RTL_DIR:-rtl}
 [ -f "$rtl_dir/atomik_unit.v" ] || die "no RTL in '$rtl_dir' (ATOMIK_RTL_DIR)"
 sources=$(sed "s#^#$rtl_dir/#" rtl/files.f)   # files.f names files relative to itself
 version=$("$tool" -V 2>&1 || true)
-key=$( { for f in $sources "$rtl_dir/atomik_isa.vh" testbench/tb_atomik_unit.v testbench/tb_main.cpp testbench/atomik_shim.cpp
+key=$( { for f in $sources "$rtl_dir/atomik_isa.vh" testbench/tb_atomik_unit.v testbench/tb_main.cpp testbench/atomik_shim.cpp \
+                testbench/atomik_port_words.h
          do cat "$f"; done
          echo "${params[*]}"; echo "${version%%$'\n'*}"; } | sha256sum | cut -c1-16)
 cache=${ATOMIK_RTL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/atomik/rtl}/$sim-$key

@@ -5,8 +5,8 @@ import Foundation
 /// Builds a described design for a simulator, once per design and tool
 /// version: the Icarus testbench (`atomik_bridge_tb`) as a vvp file, or the
 /// Verilator model of `atomik_bridge` as a shared library with a C ABI for
-/// lockstep. Everything but the user's RTL is generated here, so the tool
-/// needs no files of its own at run time.
+/// lockstep. Everything but the user's RTL is generated here, except the
+/// shims' port conversions, testbench/atomik_port_words.h (one copy for both).
 ///
 /// Builds are cached under $ATOMIK_RTL_CACHE (default $XDG_CACHE_HOME/atomik/rtl,
 /// else ~/.cache/atomik/rtl, as testbench/run.sh does),
@@ -51,8 +51,9 @@ public enum DUTBuild {
             let shim = dir.appendingPathComponent("shim.cpp")
             try DUTShim.source(width: d.width).write(to: shim, atomically: true, encoding: .utf8)
             let inc = "/usr/share/verilator/include", out = dir.appendingPathComponent("sim.so").path
+            let ports = try DUTShim.portHeader().deletingLastPathComponent().path
             try run(["g++", "-std=c++17", "-O3", "-fPIC", "-shared", "-faligned-new", "-Wl,-Bsymbolic", "-DVM_COVERAGE=0",
-                     "-DVM_SC=0", "-DVM_TRACE=0", "-I\(obj.path)", "-I\(inc)", "-I\(inc)/vltstd", "-o", out, shim.path,
+                     "-DVM_SC=0", "-DVM_TRACE=0", "-I\(obj.path)", "-I\(ports)", "-I\(inc)", "-I\(inc)/vltstd", "-o", out, shim.path,
                      unity.path, "\(inc)/verilated.cpp", "\(inc)/verilated_threads.cpp", "-pthread", "-latomic"],
                     what: "g++ (the Verilator model)", timeout: timeout, description: d)
             try FileManager.default.removeItem(at: obj)
@@ -72,7 +73,10 @@ public enum DUTBuild {
             throw RTLError("\(command) is not installed: install it with 'apt-get install \(package)' (or run scripts/setup.sh)")
         }
         let bridge = DUTBridge.verilog(d) + (simulator == .icarus ? DUTBridge.testbench(d) : "")
-        var key = bridge + DUTShim.source(width: d.width) + ToolProcess.version(command, flag: "-V") + "\n"
+        var key = bridge + ToolProcess.version(command, flag: "-V") + "\n"
+        if simulator == .verilator {
+            key += DUTShim.source(width: d.width) + (try String(contentsOf: try DUTShim.portHeader(), encoding: .utf8))
+        }
         key += flags(d, define: "-D", include: "-I").joined(separator: " ")
         for f in d.files + includeFiles(d) {
             guard let data = FileManager.default.contents(atPath: f) else { throw RTLError("cannot read the RTL file \(f)") }
