@@ -1,16 +1,21 @@
 import AtomikCore
 import AtomikCycle
+import AtomikDUT
 import AtomikISA
 import AtomikProgram
+import AtomikRTL
 import AtomikStimulus
 import AtomikSupport
+import Foundation
 import Glibc
 
 /// What `atomik vectors` makes.
-public struct VectorJob: Sendable {
+public struct VectorJob: @unchecked Sendable {
     public var parameters: UnitParameters
     /// The recipe's items come first; nil with `untilCoverage` for directed stimulus only.
     public var recipe: Recipe?
+    /// Or a program file's items (text or binary; `strict` refuses over-wide values).
+    public var program: (path: String, strict: Bool)?
     public var seed: UInt64 = 1
     public var length: Int = 10_000
     /// Keep adding directed stimulus until every reachable bin is hit.
@@ -54,6 +59,7 @@ public enum VectorGenerator {
         try p.validate()
         let dir = job.directory
         let recipeText = job.recipe.map { "recipe \($0.rawValue) seed \(job.seed) length \(job.length)" }
+            ?? job.program.map { "program \($0.path)" }
         let closureText = job.untilCoverage ? "directed stimulus until coverage closure" : nil
         let stimulusSource = [recipeText, closureText].compactMap { $0 }.joined(separator: ", then ")
         let header = ["atomik vectors (\(ToolVersion.string)): \(p)", "stimulus: \(stimulusSource)"]
@@ -112,6 +118,10 @@ public enum VectorGenerator {
             for item in recipe.items(width: p.width, contexts: p.contexts, length: job.length, seed: job.seed) {
                 try execute(item)
             }
+        } else if let program = job.program {
+            let source = try ProgramSource(path: program.path, options: ProgramOptions(width: p.width, contexts: p.contexts,
+                                                                                      strict: program.strict))
+            while let item = try source.next() { try execute(item) }
         }
         if job.untilCoverage, let collector {
             for _ in 0..<8 {
@@ -142,7 +152,7 @@ public enum VectorGenerator {
             report.missedBins = collector.missedBins.map(\.description) + collector.missedEvents.map(\.rawValue)
         }
 
-        let manifest = manifestJSON(job, cycles: stats.cycles, coverage: report.coverage)
+        let manifest = try manifestJSON(job, cycles: stats.cycles, coverage: report.coverage)
         let manFile = try AtomicOutput(path: "\(dir)/\(manifestFile)")
         try manFile.writer.write(manifest)
         try stimFile.commit()
@@ -165,26 +175,53 @@ public enum VectorGenerator {
         for name in setFiles where !written.contains(name) { unlink("\(dir)/\(name)") }
     }
 
-    static func manifestJSON(_ job: VectorJob, cycles: Int, coverage: (hit: Int, reachable: Int)?) -> String {
+    /// The manifest: everything a testbench needs, with no knowledge of this tool: the RTL (files,
+    /// include directories, top, parameters as it takes them, hashes), its ports and which field of
+    /// which file drives or checks each, and the timing rules of the lines.
+    static func manifestJSON(_ job: VectorJob, cycles: Int, coverage: (hit: Int, reachable: Int)?) throws -> String {
         let p = job.parameters
-        func fields(_ f: [VectorWriter.Field]) -> String {
-            "[" + f.map { "{\"name\": \"\($0.name)\", \"lsb\": \($0.lsb), \"width\": \($0.width)}" }.joined(separator: ", ") + "]"
+        let rtl = try DUTPreset.unit(p)
+        let ports = ["data": "op_data_i", "addr": "op_addr_i", "keep": "op_keep_i", "opcode": "op_code_i", "op_valid": "op_valid_i",
+                     "rst_n": "rst_ni", "result_data": "result_data_o", "result_valid": "result_valid_o", "done": "done_o",
+                     "op_ready": "op_ready_o"]
+        func fields(_ f: [VectorWriter.Field]) -> [[String: Any]] {
+            f.map { ["name": $0.name, "lsb": $0.lsb, "width": $0.width, "port": ports[$0.name]!] }
         }
         let s = VectorWriter.stimulusFields(p), e = VectorWriter.expectedFields(p)
-        var j = "{\n"
-        j += "  \"tool\": \"\(ToolVersion.string)\",\n"
-        j += "  \"parameters\": {\"WIDTH\": \(p.width), \"CONTEXTS\": \(p.contexts), \"STORAGE\": \"\(p.storage.rawValue)\", \"READ_LATENCY\": \(p.readLatency)},\n"
-        j += "  \"stimulus_source\": {\"recipe\": \(job.recipe.map { "\"\($0.rawValue)\"" } ?? "null"), \"seed\": \(job.seed), "
-            + "\"length\": \(job.recipe == nil ? 0 : job.length), \"until_coverage\": \(job.untilCoverage)},\n"
-        j += "  \"cycles\": \(cycles),\n"
-        if let coverage { j += "  \"coverage\": {\"hit\": \(coverage.hit), \"reachable\": \(coverage.reachable)},\n" }
-        j += "  \"files\": [\n"
-        j += "    {\"path\": \"\(stimulusFile)\", \"format\": \"readmemh\", \"line\": \"cycle\", \"bits\": \(s.map { $0.lsb + $0.width }.max()!), \"fields\": \(fields(s))},\n"
-        if job.expected {
-            j += "    {\"path\": \"\(expectedFile)\", \"format\": \"readmemh\", \"line\": \"cycle\", \"bits\": \(e.map { $0.lsb + $0.width }.max()!), \"fields\": \(fields(e))},\n"
-        }
-        j += "    {\"path\": \"\(programFile)\", \"format\": \"atomik program text\"}\n"
-        j += "  ]\n}\n"
-        return j
+        var source: [String: Any] = ["until_coverage": job.untilCoverage]
+        if let recipe = job.recipe { source.merge(["recipe": recipe.rawValue, "seed": job.seed, "length": job.length]) { $1 } }
+        if let program = job.program { source["program"] = URL(fileURLWithPath: program.path).standardizedFileURL.path }
+        var json: [String: Any] = [
+            "tool": ToolVersion.string,
+            "parameters": ["WIDTH": p.width, "CONTEXTS": p.contexts, "STORAGE": p.storage.rawValue, "READ_LATENCY": p.readLatency],
+            "rtl": [
+                "top": rtl.top, "files": rtl.files, "include_directories": rtl.includeDirectories,
+                "parameters": Dictionary(rtl.parameters.map { ($0.name, Int($0.value) ?? 0) }, uniquingKeysWith: { $1 }),
+                "parameter_meaning": ["STORAGE": "0 flip-flop banks (ff), 1 sram banks (sram)"],
+                "file_hashes": Dictionary((rtl.files + DUTBuild.includeFiles(rtl)).map { (($0 as NSString).lastPathComponent, DUTBuild.contentHash([$0])) },
+                                          uniquingKeysWith: { $1 }),
+                "rtl_hash": DUTBuild.rtlHash(rtl),
+            ],
+            "ports": [
+                "clock": ["name": "clk_i", "edge": "rising"],
+                "reset": ["name": "rst_ni", "active": "low", "kind": "asynchronous"],
+            ],
+            "timing": [
+                "line": "line k (0-based, after any // header lines) of every file is cycle k; the files have one line a cycle",
+                "inputs": "drive every stimulus field on its port for the whole of cycle k: set them after the rising edge that ends cycle k-1 (line 0 from time 0)",
+                "outputs": "sample every expected field's port once the inputs of cycle k have settled, before the rising edge that ends cycle k, and compare with line k of the expected file (all bits, x and z count as mismatches)",
+                "reset": "cycles with rst_n = 0 hold the unit in reset (the first line is one); the expected file gives the outputs during them too",
+                "stalls": "nothing to do: an operation the unit did not take (op_ready = 0) is repeated on the following lines, as the model saw it",
+            ],
+            "stimulus_source": source,
+            "cycles": cycles,
+            "files": [["path": stimulusFile, "format": "readmemh", "line": "cycle", "bits": s.map { $0.lsb + $0.width }.max()!, "fields": fields(s)]]
+                + (job.expected ? [["path": expectedFile, "format": "readmemh", "line": "cycle",
+                                    "bits": e.map { $0.lsb + $0.width }.max()!, "fields": fields(e)]] : [])
+                + [["path": programFile, "format": "atomik program text"]],
+        ]
+        if let coverage { json["coverage"] = ["hit": coverage.hit, "reachable": coverage.reachable] }
+        let data = try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self) + "\n"
     }
 }

@@ -25,7 +25,7 @@ extension Atomik {
             """
         )
 
-        @Argument(help: "Program file (text or binary) to make the vectors of, with --dut; or use --recipe.")
+        @Argument(help: "Program file (text or binary) to make the vectors of; or use --recipe.")
         var program: String?
 
         @Option(help: "Recipe: \(Recipe.allCases.map(\.rawValue).joined(separator: ", ")). Optional with --until-coverage.")
@@ -68,14 +68,16 @@ extension Atomik {
                 return
             }
             try dut.validateUnused()
-            if program != nil { throw ValidationError("a program file makes a DUT's vectors: give --dut (our unit's: --dut atomik-unit)") }
             _ = try hardware.parameters(design)
-            if recipe == nil && !untilCoverage { throw ValidationError("give --recipe, --until-coverage or both") }
-            if design.strict {
-                throw ValidationError("--strict checks the values of a program file; vectors come from a recipe and directed stimulus")
+            if program != nil && recipe != nil { throw ValidationError("give a program file or --recipe, not both") }
+            if program == nil && recipe == nil && !untilCoverage {
+                throw ValidationError("give a program file, --recipe or --until-coverage (a program or recipe may come first)")
+            }
+            if design.strict && program == nil {
+                throw ValidationError("--strict checks the values of a program file; a recipe makes its own (over-wide on purpose)")
             }
             if recipe == nil {
-                try Checked.unused([(seed != nil, "--seed"), (length != nil, "--length")], "a seed and a length shape a recipe; --until-coverage alone makes directed stimulus")
+                try Checked.unused([(seed != nil, "--seed"), (length != nil, "--length")], "a seed and a length shape a recipe")
             }
         }
 
@@ -83,6 +85,7 @@ extension Atomik {
             if dut.dut != nil { return try runDUT() }
             var job = VectorJob(parameters: try hardware.parameters(design), directory: out)
             job.recipe = recipe; job.seed = seed ?? 1; job.length = length ?? 10_000
+            job.program = program.map { ($0, design.strict) }
             job.coverage = coverage; job.untilCoverage = untilCoverage; job.expected = !noExpected
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             let start = ContinuousClock.now

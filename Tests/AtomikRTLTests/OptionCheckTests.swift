@@ -56,6 +56,7 @@ import Testing
             (["cosim", "--regress", "r.txt", "--storage", "sram"], "--storage has no effect here"),
             (["cosim", "--recipe", "uniform", "--contexts", "4"] + corev2, "--contexts has no effect here: the DUT's description"),
             (["vectors", "--until-coverage", "--seed", "3"], "--seed has no effect here"),
+            (["vectors", "p.atk", "--length", "3"], "--length has no effect here"),
             (["vectors", "p.atk", "--width", "8"] + corev2, "--width has no effect here"),
             (["explore", "--shard", "1/x/2"], "--shard: expected I/N"),
             (["explore", "--shard", "3/2"], "--shard: expected I/N"),

@@ -16,7 +16,9 @@ import Testing
             (corev2 + ["--recipe", "uniform", "--coverage", "--out", out], "--coverage and --until-coverage measure our unit"),
             (corev2 + ["--out", out], "give a program file or --recipe"),
             (corev2 + [swapping.path, "--recipe", "uniform", "--out", out], "give a program file or --recipe"),
-            ([swapping.path, "--recipe", "uniform", "--out", out], "a program file makes a DUT's vectors"),
+            ([swapping.path, "--recipe", "uniform", "--out", out], "give a program file or --recipe, not both"),
+            (["--out", out], "give a program file, --recipe or --until-coverage"),
+            (["--recipe", "uniform", "--strict", "--out", out], "--strict checks the values of a program file"),
             (["--recipe", "uniform", "--rtl-dir", "/tmp", "--out", out], "give --dut too"),
             (corev2 + [swapping.path, "--out", out], "p.atk:3:1: error: swap is not an operation of the DUT corev2"),
         ] {

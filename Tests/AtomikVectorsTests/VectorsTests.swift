@@ -102,6 +102,15 @@ func vectorLines(_ path: String) throws -> [Substring] {
         let manifest = try String(contentsOfFile: "\(job.directory)/manifest.json", encoding: .utf8)
         let json = try JSONSerialization.jsonObject(with: Data(manifest.utf8)) as! [String: Any]
         #expect((json["files"] as! [[String: Any]]).count == 3)
+        // Vectors made from that program file are the recipe's, line for line.
+        let again = try temporaryDirectory()
+        defer { removeDirectory(again) }
+        var fromProgram = VectorJob(parameters: p, directory: again)
+        fromProgram.program = ("\(job.directory)/program.atk", false)
+        _ = try VectorGenerator.run(fromProgram)
+        for file in ["stimulus.hex", "expected.hex"] {
+            #expect(try vectorLines("\(again)/\(file)") == vectorLines("\(dir)/\(file)"), "\(file)")
+        }
     }
 
     /// The project's testbench consumes the vectors self-checking under both simulators.
