@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # One-time set-up on a fresh Debian machine (run as root, or with sudo):
-# the simulators and FPGA tools, a Python venv with the reference package
+# the simulators and FPGA tools, Chromium (the report test renders report.html), a Python venv with the reference package
 # atomik-core 0.4.0 in .venv/, and a release build of the tool.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-packages="iverilog verilator yosys nextpnr-ice40 fpga-icestorm python3 python3-venv g++ make procps git"
+packages="iverilog verilator yosys nextpnr-ice40 fpga-icestorm python3 python3-venv g++ make procps git chromium"
 missing=""
 for p in $packages; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then

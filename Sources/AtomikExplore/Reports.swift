@@ -79,75 +79,190 @@ public enum ExploreReport {
         return out
     }
 
-    /// Points on the Pareto front of (fewer logic cells, more operations per second) on `device`.
-    public static func paretoFront(_ results: [PointResult], device: Device) -> Set<String> {
+    /// What a chart and its Pareto front rank by: operations per second, or
+    /// bits per second (operations/s x width: a wide point moves more data per operation).
+    public enum Throughput: String, CaseIterable, Sendable {
+        case operations, bits
+
+        public var label: String { self == .operations ? "M operations/s" : "Gbit/s" }
+
+        /// The point's throughput on `device`, in the chart's unit.
+        public func value(_ r: PointResult, _ device: Device) -> Double? {
+            guard let ops = r.operationsPerSecond(device, chartWorkload) else { return nil }
+            return self == .operations ? ops / 1e6 : ops * Double(r.width) / 1e9
+        }
+    }
+
+    /// Logic cells after place and route on `device` (unit + harness).
+    static func logicCells(_ r: PointResult, _ device: Device) -> Int? {
+        r.devices.first { $0.device == device }?.report?.logicCells
+    }
+
+    /// Points on the Pareto front of (fewer logic cells, more throughput) on `device`.
+    public static func paretoFront(_ results: [PointResult], device: Device, by measure: Throughput = .operations) -> Set<String> {
         let pts = results.compactMap { r -> (String, Double, Double)? in
-            guard let ops = r.operationsPerSecond(device, chartWorkload),
-                  let lc = r.devices.first(where: { $0.device == device })?.report?.logicCells else { return nil }
-            return (r.name, Double(lc), ops)
+            guard let t = measure.value(r, device), let lc = logicCells(r, device) else { return nil }
+            return (r.name, Double(lc), t)
         }
         return Set(pts.filter { a in !pts.contains { b in b.1 <= a.1 && b.2 >= a.2 && (b.1 < a.1 || b.2 > a.2) } }.map(\.0))
     }
 
-    /// Area (logic cells after place and route) against throughput on `device`.
-    public static func svg(_ results: [PointResult], device: Device) -> String {
+    /// Round tick values from 0 past `maximum`: steps of 1, 2 or 5 times a power of ten, four to eight of them.
+    static func ticks(_ maximum: Double) -> [Double] {
+        let rough = max(maximum, 1e-9) / 5
+        let power = pow(10, floor(log10(rough)))
+        let step = [1.0, 2, 5, 10].map { $0 * power }.first { $0 >= rough }!
+        return (0...Int((maximum / step).rounded(.up))).map { Double($0) * step }
+    }
+
+    static func tickText(_ v: Double) -> String {
+        v == v.rounded() ? String(format: "%.0f", v) : String(format: v < 1 ? "%.2g" : "%.1f", v)
+    }
+
+    /// Area (logic cells after place and route) against throughput on `device`:
+    /// each point has a tooltip; the front's points are labelled.
+    public static func svg(_ results: [PointResult], device: Device, by measure: Throughput = .operations) -> String {
         let pts = results.compactMap { r -> (PointResult, Double, Double)? in
-            guard let ops = r.operationsPerSecond(device, chartWorkload),
-                  let lc = r.devices.first(where: { $0.device == device })?.report?.logicCells else { return nil }
-            return (r, Double(lc), ops / 1e6)
+            guard let t = measure.value(r, device), let lc = logicCells(r, device) else { return nil }
+            return (r, Double(lc), t)
         }
-        let front = paretoFront(results, device: device)
-        let w = 640.0, h = 420.0, left = 70.0, bottom = 50.0, top = 30.0, right = 20.0
-        let maxX = max(pts.map(\.1).max() ?? 1, 1) * 1.1, maxY = max(pts.map(\.2).max() ?? 1, 1) * 1.1
+        let front = paretoFront(results, device: device, by: measure)
+        let w = 680.0, h = 440.0, left = 70.0, bottom = 50.0, top = 30.0, right = 120.0
+        let xTicks = ticks(pts.map(\.1).max() ?? 1), yTicks = ticks(pts.map(\.2).max() ?? 1)
+        let maxX = xTicks.last!, maxY = yTicks.last!
         func x(_ v: Double) -> Double { left + v / maxX * (w - left - right) }
         func y(_ v: Double) -> Double { h - bottom - v / maxY * (h - bottom - top) }
+        func esc(_ s: String) -> String { s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;") }
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w))\" height=\"\(Int(h))\" font-family=\"sans-serif\" font-size=\"11\">\n"
         s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-        s += "<text x=\"\(w / 2)\" y=\"18\" text-anchor=\"middle\" font-size=\"13\">ATOMiK unit on \(device.rawValue): area against throughput (\(chartWorkload) workload)</text>\n"
+        s += "<text x=\"\((w - right + left) / 2)\" y=\"18\" text-anchor=\"middle\" font-size=\"13\">\(device.rawValue): logic cells against \(measure.label) (\(chartWorkload) workload)</text>\n"
+        for v in xTicks {
+            s += "<line x1=\"\(x(v))\" y1=\"\(top)\" x2=\"\(x(v))\" y2=\"\(h - bottom)\" stroke=\"#eee\"/>\n"
+            s += "<text x=\"\(x(v))\" y=\"\(h - bottom + 15)\" text-anchor=\"middle\">\(tickText(v))</text>\n"
+        }
+        for v in yTicks {
+            s += "<line x1=\"\(left)\" y1=\"\(y(v))\" x2=\"\(w - right)\" y2=\"\(y(v))\" stroke=\"#eee\"/>\n"
+            s += "<text x=\"\(left - 6)\" y=\"\(y(v) + 4)\" text-anchor=\"end\">\(tickText(v))</text>\n"
+        }
         s += "<line x1=\"\(left)\" y1=\"\(h - bottom)\" x2=\"\(w - right)\" y2=\"\(h - bottom)\" stroke=\"black\"/>\n"
         s += "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(h - bottom)\" stroke=\"black\"/>\n"
-        for k in 0...4 {
-            let vx = maxX * Double(k) / 4, vy = maxY * Double(k) / 4
-            s += "<text x=\"\(x(vx))\" y=\"\(h - bottom + 15)\" text-anchor=\"middle\">\(Int(vx))</text>\n"
-            s += "<text x=\"\(left - 6)\" y=\"\(y(vy) + 4)\" text-anchor=\"end\">\(String(format: "%.0f", vy))</text>\n"
-        }
-        s += "<text x=\"\(w / 2)\" y=\"\(h - 12)\" text-anchor=\"middle\">logic cells (unit + harness, after place and route)</text>\n"
-        s += "<text x=\"16\" y=\"\(h / 2)\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(h / 2))\">M operations/s</text>\n"
+        s += "<text x=\"\((w - right + left) / 2)\" y=\"\(h - 12)\" text-anchor=\"middle\">logic cells (unit + harness, after place and route)</text>\n"
+        s += "<text x=\"16\" y=\"\(h / 2)\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(h / 2))\">\(measure.label)</text>\n"
         let frontPts = pts.filter { front.contains($0.0.name) }.sorted { $0.1 < $1.1 }
         if frontPts.count > 1 {
             s += "<polyline fill=\"none\" stroke=\"#c0392b\" stroke-dasharray=\"4 3\" points=\""
                 + frontPts.map { "\(x($0.1)),\(y($0.2))" }.joined(separator: " ") + "\"/>\n"
         }
-        for (r, lc, ops) in pts {
+        func colour(_ r: PointResult) -> String { r.storage == "sram" ? "#2874a6" : r.storage == "ff" ? "#229954" : "#8e44ad" }
+        for (r, lc, t) in pts {
             let onFront = front.contains(r.name)
-            s += "<circle cx=\"\(x(lc))\" cy=\"\(y(ops))\" r=\"\(onFront ? 5 : 3.5)\" fill=\"\(r.storage == "sram" ? "#2874a6" : "#229954")\""
-                + (onFront ? " stroke=\"#c0392b\" stroke-width=\"2\"" : "") + "/>\n"
-            s += "<text x=\"\(x(lc) + 7)\" y=\"\(y(ops) - 5)\">\(r.name)</text>\n"
+            s += "<circle cx=\"\(x(lc))\" cy=\"\(y(t))\" r=\"\(onFront ? 5 : 3.5)\" fill=\"\(colour(r))\""
+                + (onFront ? " stroke=\"#c0392b\" stroke-width=\"2\"" : "")
+                + "><title>\(esc(r.name)): \(Int(lc)) logic cells, \(tickText(t)) \(measure.label)\(onFront ? ", on the front" : "")</title></circle>\n"
         }
-        s += "<text x=\"\(w - right - 4)\" y=\"\(top + 12)\" text-anchor=\"end\" fill=\"#229954\">ff</text>\n"
-        s += "<text x=\"\(w - right - 4)\" y=\"\(top + 26)\" text-anchor=\"end\" fill=\"#2874a6\">sram</text>\n"
-        s += "<text x=\"\(w - right - 4)\" y=\"\(top + 40)\" text-anchor=\"end\" fill=\"#c0392b\">Pareto front</text>\n"
+        // Labels for the front only, nudged down where they would overlap the one before.
+        var lastY = -100.0
+        for (r, lc, t) in frontPts.sorted(by: { $0.2 > $1.2 }) {
+            var ly = y(t) - 6
+            if ly - lastY < 12 { ly = lastY + 12 }
+            lastY = ly
+            s += "<text x=\"\(x(lc) + 8)\" y=\"\(ly)\">\(esc(r.name))</text>\n"
+        }
+        let legend: [(String, String, Bool)] = [("ff", "#229954", false), ("sram", "#2874a6", false), ("described design", "#8e44ad", false),
+                                                ("Pareto front", "white", true)]
+        for (k, (name, fill, ring)) in legend.enumerated() {
+            let ly = top + 10 + Double(k) * 16
+            s += "<circle cx=\"\(w - right + 14)\" cy=\"\(ly - 4)\" r=\"5\" fill=\"\(fill)\"" + (ring ? " stroke=\"#c0392b\" stroke-width=\"2\"" : "") + "/>\n"
+            s += "<text x=\"\(w - right + 24)\" y=\"\(ly)\">\(name)</text>\n"
+        }
         return s + "</svg>\n"
     }
 
-    public static func html(_ results: [PointResult], devices: [Device], options: String) -> String {
-        func esc(_ s: String) -> String { s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;") }
-        var h = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>ATOMiK design exploration</title>\n"
-        h += "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:3px 8px;text-align:right}</style></head><body>\n"
-        h += "<h1>ATOMiK design exploration</h1>\n<p>\(esc(options))</p>\n"
-        for d in devices { h += svg(results, device: d) }
-        h += "<table><tr><th>point</th><th>LUT4</th><th>FF</th><th>carry</th><th>BRAM</th>"
-        for d in devices { h += "<th>\(d.rawValue) Fmax MHz</th><th>\(d.rawValue) M ops/s</th>" }
-        h += "</tr>\n"
-        for r in results {
-            let s = r.synthesis
-            h += "<tr><td>\(r.name)</td><td>\(s.map { "\($0.luts)" } ?? "-")</td><td>\(s.map { "\($0.flipFlops)" } ?? "-")</td>"
-                + "<td>\(s.map { "\($0.carries)" } ?? "-")</td><td>\(s.map { "\($0.blockRAMs)" } ?? "-")</td>"
-            for d in devices {
-                h += "<td>\(deviceText(r, d))</td><td>\(number(r.operationsPerSecond(d, chartWorkload).map { $0 / 1e6 }))</td>"
-            }
-            h += "</tr>\n"
+    /// The HTML report: the provenance, both charts for each device, and a
+    /// table that sorts by any column (click a heading; `#sort=N` or `#sort=-N` in the address sorts at load).
+    public static func html(_ results: [PointResult], devices: [Device], options: String, provenance: String = "") -> String {
+        func esc(_ s: String) -> String {
+            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: "\"", with: "&quot;")
         }
-        return h + "</table>\n</body></html>\n"
+        var h = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>ATOMiK design exploration</title>\n"
+        h += "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:3px 8px;text-align:right}"
+            + "th{cursor:pointer;background:#f4f4f4}td.l,th.l{text-align:left}</style></head><body>\n"
+        h += "<h1>ATOMiK design exploration</h1>\n<p>\(esc(options))</p>\n"
+        if !provenance.isEmpty { h += "<p class=\"provenance\">\(esc(provenance))</p>\n" }
+        for d in devices { for m in Throughput.allCases { h += svg(results, device: d, by: m) } }
+        var columns = ["point", "W", "C", "storage", "latency", "LUT4", "FF", "carry", "BRAM", "cycles/op (\(chartWorkload))"]
+        for d in devices {
+            columns += ["\(d.rawValue) logic cells", "\(d.rawValue) Fmax MHz", "\(d.rawValue) M ops/s", "\(d.rawValue) Gbit/s",
+                        "\(d.rawValue) front (ops/s)", "\(d.rawValue) front (bits/s)"]
+        }
+        columns.append("notes")
+        h += "<table id=\"points\"><thead><tr>" + columns.enumerated().map { k, c in
+            "<th\(k == 0 || k == 3 || c == "notes" ? " class=\"l\"" : "")>\(esc(c))</th>" }.joined() + "</tr></thead><tbody>\n"
+        let fronts = devices.map { d in Throughput.allCases.map { paretoFront(results, device: d, by: $0) } }
+        for r in results {
+            func cell(_ text: String, _ value: Double? = nil, left: Bool = false) -> String {
+                "<td" + (value.map { " data-value=\"\($0)\"" } ?? "") + (left ? " class=\"l\"" : "") + ">\(esc(text))</td>"
+            }
+            let s = r.synthesis
+            let cpo = r.workloads.first { $0.recipe == chartWorkload }?.cyclesPerOperation
+            var row = cell(r.name, left: true) + cell("\(r.width)", Double(r.width)) + cell("\(r.contexts)", Double(r.contexts))
+                + cell(r.storage, left: true) + cell(r.storage == "sram" ? "\(r.readLatency)" : "-", Double(r.readLatency))
+            for v in [s?.luts, s?.flipFlops, s?.carries, s?.blockRAMs] { row += cell(v.map(String.init) ?? "-", v.map(Double.init)) }
+            row += cell(cpo.map { String(format: "%.3f", $0) } ?? "-", cpo)
+            var notes: [String] = []
+            if let n = r.synthesisNote { notes.append(n) }
+            for (k, d) in devices.enumerated() {
+                let lc = logicCells(r, d), ops = Throughput.operations.value(r, d), bits = Throughput.bits.value(r, d)
+                row += cell(lc.map(String.init) ?? "-", lc.map(Double.init)) + cell(deviceText(r, d), r.devices.first { $0.device == d }?.report?.fmaxMHz)
+                    + cell(number(ops), ops) + cell(number(bits, "%.2f"), bits)
+                    + cell(fronts[k][0].contains(r.name) ? "yes" : "", fronts[k][0].contains(r.name) ? 1 : 0)
+                    + cell(fronts[k][1].contains(r.name) ? "yes" : "", fronts[k][1].contains(r.name) ? 1 : 0)
+                if let dr = r.devices.first(where: { $0.device == d }) {
+                    if dr.status != .ok { notes.append("\(d.rawValue): \(deviceText(r, d))" + (dr.note.map { " (\($0))" } ?? "")) }
+                } else {
+                    notes.append("\(d.rawValue): not run" + (r.synthesis == nil ? " (no synthesis)" : " (place and route skipped)"))
+                }
+            }
+            row += cell(notes.joined(separator: "; "), left: true)
+            h += "<tr>\(row)</tr>\n"
+        }
+        h += "</tbody></table>\n"
+        h += """
+            <script>
+            (function () {
+              var table = document.getElementById('points'), body = table.tBodies[0];
+              var heads = table.tHead.rows[0].cells, state = {column: -1, up: true};
+              // Text columns sort by text; number columns by value, with cells that have none
+              // ("not run", "-") last either way.
+              function key(row, k) {
+                var c = row.cells[k];
+                if (heads[k].className === 'l') return c.textContent;
+                var v = c.getAttribute('data-value');
+                return v === null ? null : parseFloat(v);
+              }
+              function sort(k, up) {
+                var rows = Array.prototype.slice.call(body.rows);
+                rows.sort(function (a, b) {
+                  var x = key(a, k), y = key(b, k);
+                  if (x === null || y === null) return (x === null) - (y === null);
+                  var c = typeof x === 'number' ? x - y : x.localeCompare(y);
+                  return up ? c : -c;
+                });
+                rows.forEach(function (r) { body.appendChild(r); });
+                state = {column: k, up: up};
+                table.setAttribute('data-sorted', (up ? '' : '-') + k);
+              }
+              Array.prototype.forEach.call(heads, function (th, k) {
+                th.title = 'sort by ' + th.textContent;
+                th.addEventListener('click', function () { sort(k, state.column === k ? !state.up : true); });
+              });
+              var m = /sort=(-?)(\\d+)/.exec(location.hash);
+              if (m && +m[2] < heads.length) sort(+m[2], m[1] !== '-');
+              document.body.setAttribute('data-ready', 'yes');
+            })();
+            </script>
+
+            """
+        return h + "</body></html>\n"
     }
 }

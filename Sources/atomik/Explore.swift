@@ -14,7 +14,8 @@ extension Atomik {
         static let configuration = CommandConfiguration(
             abstract: "Sweep design points: cycles per operation, yosys area, nextpnr Fmax, operations per second.",
             discussion: """
-            Writes results.csv, results.json, results.md, chart-DEVICE.svg and report.html to --out. \
+            Writes results.csv, results.json, results.md, chart-DEVICE.svg (logic cells against operations/s), \
+            chart-DEVICE-bits.svg (against bits/s) and report.html (both charts, a sortable table) to --out. \
             With --dut, explores a described design instead of our unit: one point, or one per --point \
             (parameter overrides); its cycles per operation are measured on its RTL under Verilator. \
             Results are cached by the RTL, the parameters and the tool versions, so a re-run only does \
@@ -63,6 +64,23 @@ extension Atomik {
                 let d = try dut.description(extra: extra)
                 return .dut(d, unit: dut.preset == .atomikUnit ? DUTPreset.unitParameters(of: d) : nil)
             }
+        }
+
+        /// Where the report's figures come from: when, the tools, and the RTL.
+        func provenance() throws -> String {
+            let date = ISO8601DateFormatter().string(from: Date())
+            if !merge.isEmpty { return "merged \(date) by atomik \(ToolVersion.string) from \(merge.joined(separator: ", "))" }
+            let rtl: String
+            if dut.dut != nil {
+                let d = try dut.description()
+                rtl = "\(d.name) (\(d.origin)), RTL hash \(DUTBuild.rtlHash(d))"
+            } else {
+                let dir = try RTLSimulator.repositoryRoot().appendingPathComponent("rtl")
+                let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted().map { dir.appendingPathComponent($0).path }
+                rtl = "rtl/ hash \(DUTBuild.contentHash(files))"
+            }
+            return "made \(date) by atomik \(ToolVersion.string) with \(ToolProcess.version("yosys", flag: "-V"))"
+                + (noPnr ? "" : " and \(ToolProcess.version("nextpnr-ice40", flag: "--version"))") + "; \(rtl)"
         }
 
         /// A decoding error in a few words: what, and where in the JSON.
@@ -159,13 +177,20 @@ extension Atomik {
             let description = "devices \(devices), target \(freq) MHz, best of \(seeds) seeds; workloads of \(length) items"
             try stage("results.csv", ExploreReport.csv(results, devices: deviceList))
             try stage("results.md", ExploreReport.markdown(results, devices: deviceList))
-            for d in deviceList { try stage("chart-\(d.rawValue).svg", ExploreReport.svg(results, device: d)) }
-            try stage("report.html", ExploreReport.html(results, devices: deviceList, options: description))
+            for d in deviceList {
+                try stage("chart-\(d.rawValue).svg", ExploreReport.svg(results, device: d, by: .operations))
+                try stage("chart-\(d.rawValue)-bits.svg", ExploreReport.svg(results, device: d, by: .bits))
+            }
+            try stage("report.html", ExploreReport.html(results, devices: deviceList, options: description,
+                                                        provenance: try provenance()))
             try stage("results.json", try ExploreReport.json(results))
             for f in staged { try f.commit() }
-            for d in Device.allCases where !deviceList.contains(d) { unlink("\(out)/chart-\(d.rawValue).svg") }
+            for d in Device.allCases where !deviceList.contains(d) {
+                unlink("\(out)/chart-\(d.rawValue).svg")
+                unlink("\(out)/chart-\(d.rawValue)-bits.svg")
+            }
             print(ExploreReport.markdown(results, devices: deviceList), terminator: "")
-            print("wrote \(out)/results.csv, results.json, results.md, chart-*.svg, report.html")
+            print("wrote \(out)/results.csv, results.json, results.md, chart-*.svg, chart-*-bits.svg, report.html")
         }
     }
 }

@@ -147,3 +147,61 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
         #expect(again.fromCache && again.devices == r.devices)
     }
 }
+
+/// The exploration report as a person sees it: rendered by headless Chromium,
+/// its script runs without an error, sorts the table, and the front by bits/s
+/// holds the wide points that the front by operations/s leaves out.
+@Suite struct ReportInABrowser {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    func chromium(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/chromium")
+        p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--enable-logging=stderr", "--v=0"]
+            + arguments
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        return (p.terminationStatus, output, errors)
+    }
+
+    @Test func rendersSortsAndShowsBothFronts() throws {
+        let ci = ProcessInfo.processInfo.environment["CI"] != nil
+        try #require(ci || FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium"), "chromium is not installed")
+        let data = try Data(contentsOf: Self.repository.appendingPathComponent("docs/explore/results.json"))
+        let results = try JSONDecoder().decode([PointResult].self, from: data)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-report-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let page = dir.appendingPathComponent("report.html")
+        try ExploreReport.html(results, devices: Device.allCases, options: "test", provenance: "made by the test")
+            .write(to: page, atomically: true, encoding: .utf8)
+        // Column 12 is "hx8k M ops/s": sorted descending at load by the page's own script.
+        let (status, dom, errors) = try chromium(["--dump-dom", page.absoluteString + "#sort=-12"])
+        #expect(status == 0, "\(errors.suffix(2000))")
+        #expect(!errors.contains("Uncaught") && !errors.contains("SyntaxError"), "\(errors.suffix(2000))")
+        #expect(dom.contains("data-ready=\"yes\""), "the script ran to its end")
+        #expect(dom.contains("data-sorted=\"-12\""))
+        // The rows as the browser left them: hx8k M ops/s must not increase down the table.
+        let rows = dom.components(separatedBy: "<tr>").dropFirst(2)
+        let values: [Double] = rows.compactMap { row in
+            let cells = row.components(separatedBy: "<td")
+            guard cells.count > 13, let r = cells[13].range(of: "data-value=\"") else { return nil }
+            return Double(cells[13][r.upperBound...].prefix { $0 != "\"" })
+        }
+        #expect(values.count >= 10 && values == values.sorted(by: >), "\(values)")
+        // Wide points: off the front by operations/s, on the front by bits/s.
+        let byOps = ExploreReport.paretoFront(results, device: .hx8k, by: .operations)
+        let byBits = ExploreReport.paretoFront(results, device: .hx8k, by: .bits)
+        #expect(byBits.contains { name in results.first { $0.name == name }!.width >= 32 })
+        #expect(!byBits.subtracting(byOps).isEmpty)
+        // Round ticks only.
+        let svg = ExploreReport.svg(results, device: .hx8k, by: .bits)
+        #expect(!svg.contains(">1144<") && !svg.contains(">2288<"))
+    }
+}
