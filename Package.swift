@@ -87,7 +87,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AtomikRTLTests",
-            dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikStimulus"]
+            dependencies: ["AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikStimulus", "AtomikDUT"]
         ),
         .testTarget(
             name: "AtomikCosimTests",

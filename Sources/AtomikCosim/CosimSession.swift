@@ -1,4 +1,5 @@
 import AtomikCycle
+import AtomikDUT
 import AtomikISA
 import AtomikProgram
 import AtomikRTL
@@ -83,7 +84,12 @@ public struct CosimSession {
         shownDirectory = outputDirectory
     }
 
-    var designArguments: [String] { options.parameters.arguments }
+    /// The words that select this design point and its RTL again: replay lines carry a hash of the
+    /// RTL's files, so a replay against other RTL (another checkout, a changed file) refuses to run.
+    var designArguments: [String] {
+        options.parameters.arguments
+            + ((try? DUTBuild.rtlHash(DUTPreset.unit(options.parameters, rtl: options.rtlDirectory))).map { ["--rtl-hash", $0] } ?? [])
+    }
 
     /// Divergences after more items than this get the model's waveform only:
     /// no Icarus waveform and no shrinking of such a long prefix.

@@ -123,12 +123,14 @@ public enum Regression {
 
     /// JUnit XML: one testcase per entry and simulator, a failure carrying the
     /// divergence and the command that replays it.
-    public static func junit(_ results: [RegressionResult], name: String = "atomik-cosim",
+    /// `rtlHash` (of the RTL the entries ran on) goes into every replay command.
+    public static func junit(_ results: [RegressionResult], name: String = "atomik-cosim", rtlHash: String? = nil,
                              properties: [(name: String, value: String)] = []) -> String {
         JUnit.xml(results.map { r in
             let e = r.entry
             let replay = "atomik cosim --recipe \(e.recipe.rawValue) --seed \(e.seed) --length \(e.length) "
-                + (e.parameters.arguments + ["--simulator", r.outcome.simulator.rawValue]).joined(separator: " ")
+                + (e.parameters.arguments + (rtlHash.map { ["--rtl-hash", $0] } ?? []) + ["--simulator", r.outcome.simulator.rawValue])
+                    .joined(separator: " ")
             return JUnit.Case(simulator: r.outcome.simulator.rawValue, name: e.name, seconds: r.seconds,
                               failure: r.outcome.passed ? nil : (r.outcome.divergence?.description ?? r.outcome.coreMismatch ?? "mismatch"),
                               error: r.error,
@@ -157,9 +159,9 @@ public enum JUnit {
         public var systemOut: String?
     }
 
-    /// The suite's properties: the tool, and the RTL it checked with a hash of its files (`DUTBuild.contentHash`).
-    public static func properties(rtl: String, files: [String]) -> [(name: String, value: String)] {
-        [("tool", ToolVersion.string), ("rtl", rtl), ("rtl-hash", DUTBuild.contentHash(files))]
+    /// The suite's properties: the tool, and the RTL it checked with the hash replay commands check (`DUTBuild.rtlHash`).
+    public static func properties(rtl: String, hash: String) -> [(name: String, value: String)] {
+        [("tool", ToolVersion.string), ("rtl", rtl), ("rtl-hash", hash)]
     }
 
     public static func xml(_ cases: [Case], name: String, properties: [(name: String, value: String)] = [],

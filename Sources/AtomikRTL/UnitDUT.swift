@@ -1,13 +1,16 @@
 import AtomikCycle
 import AtomikDUT
+import Foundation
 
 extension DUTPreset {
     /// Our unit at design point `p` as a DUT: the `atomik-unit` preset with the
-    /// point's parameters, its RTL from the tool's rtl/ (or `rtl`, a copy such as a mutant).
+    /// point's parameters, its RTL from the tool's rtl/ (or `rtl`, else $ATOMIK_RTL_DIR: a copy such as a mutant).
     public static func unit(_ p: UnitParameters, rtl: String? = nil) throws -> DUTDescription {
         try p.validate()
-        return try atomikUnit.load(rtlDirectory: rtl ?? RTLSimulator.repositoryRoot().appendingPathComponent("rtl").path,
-                                   parameters: RTLSimulator.verilogParameters(p))
+        // $ATOMIK_RTL_DIR names another copy of rtl/ (a mutant) for every path, as for testbench/run.sh.
+        let fromEnvironment = ProcessInfo.processInfo.environment["ATOMIK_RTL_DIR"].map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        let directory = try rtl ?? fromEnvironment ?? RTLSimulator.repositoryRoot().appendingPathComponent("rtl").path
+        return try atomikUnit.load(rtlDirectory: directory, parameters: RTLSimulator.verilogParameters(p))
     }
 
     /// The design point of a description of our unit (the inverse of `unit`).

@@ -1,5 +1,7 @@
 import ArgumentParser
 import AtomikCosim
+import AtomikCycle
+import AtomikDUT
 import AtomikProgram
 import AtomikRTL
 import AtomikStimulus
@@ -89,7 +91,10 @@ extension Atomik {
                 try HardwareOptions.refuseWithDUT(design, hardware)
                 return
             }
-            try dut.validateUnused()
+            // --rtl-hash alone names our unit's RTL (replay commands carry it); the other DUT options need --dut.
+            var others = dut
+            others.rtlHash = nil
+            try others.validateUnused()
             _ = try hardware.parameters(design)
             if design.strict && recipe != nil {
                 throw ValidationError("--strict checks the values of a program file; a recipe makes its own (over-wide on purpose)")
@@ -109,6 +114,13 @@ extension Atomik {
             if let regress, dut.dut != nil { return try runDUTRegression(regress) }
             if let regress { return try runRegression(regress) }
             if dut.dut != nil { return try runDUT() }
+            if let expected = dut.rtlHash {
+                let unit = try DUTPreset.unit(try hardware.parameters(design))
+                guard DUTBuild.rtlHash(unit) == expected else {
+                    throw ValidationError("the RTL (\(unit.files.joined(separator: ", "))) hashes to \(DUTBuild.rtlHash(unit)), not \(expected): "
+                                          + "it is not the RTL this replay command was recorded with")
+                }
+            }
             let stimulus = stimulus
             var options = CosimOptions(parameters: try hardware.parameters(design))
             options.maxMismatches = maxMismatches ?? 1
@@ -155,7 +167,7 @@ extension Atomik {
                 let file = try AtomicOutput(path: junit)
                 let d = try dut.description()
                 try file.writer.write(DUTRegression.junit(results, dutArguments: dut.arguments(d), name: "atomik-cosim-dut",
-                                                          properties: JUnit.properties(rtl: d.origin, files: d.files)
+                                                          properties: JUnit.properties(rtl: d.origin, hash: DUTBuild.rtlHash(d))
                                                               + [("top", d.top)]))
                 try file.commit()
             }
@@ -178,9 +190,12 @@ extension Atomik {
         func writeJUnit(_ results: [RegressionResult], name: String) throws {
             guard let junit else { return }
             let file = try AtomicOutput(path: junit)
-            let rtl = try RTLSimulator.repositoryRoot().appendingPathComponent("rtl")
-            let files = try FileManager.default.contentsOfDirectory(atPath: rtl.path).map { rtl.appendingPathComponent($0).path }
-            try file.writer.write(Regression.junit(results, name: name, properties: JUnit.properties(rtl: rtl.path, files: files)))
+            // The unit's RTL files are the same at every design point: any point names them.
+            let unit = try DUTPreset.unit(UnitParameters(width: 8, contexts: 1, storage: .ff))
+            let hash = DUTBuild.rtlHash(unit)
+            try file.writer.write(Regression.junit(results, name: name, rtlHash: hash,
+                                                   properties: JUnit.properties(rtl: try RTLSimulator.repositoryRoot()
+                                                                                    .appendingPathComponent("rtl").path, hash: hash)))
             try file.commit()
         }
 

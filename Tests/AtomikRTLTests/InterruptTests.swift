@@ -103,4 +103,49 @@ import Testing
         #expect(Date().timeIntervalSince(start) < 10, "stopped within the idle item")
         #expect(err.contains("the trace ends with a '# partial' line"), "\(err)")
     }
+
+    /// Ctrl-C while explore waits on yosys stops yosys at once; a second
+    /// Ctrl-C, at once, ends the process and kills yosys with it (a fake yosys
+    /// that would sleep a minute records its process id).
+    @Test(arguments: [1, 2])
+    func ctrlCDuringSynthesisStopsYosys(_ signals: Int) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-int-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let pidFile = dir.appendingPathComponent("yosys.pid").path
+        let yosys = dir.appendingPathComponent("yosys")
+        // Its SIGTERM ignored, as a busy tool may: only SIGKILL stops it.
+        try "#!/bin/bash\n[ \"$1\" = -V ] && { echo 'Yosys 0.0 (a fake)'; exit 0; }\ntrap '' TERM\necho $$ > '\(pidFile)'\nexec sleep 60\n"
+            .write(to: yosys, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: yosys.path)
+        let points = dir.appendingPathComponent("points.txt")
+        try "width=8 contexts=1 storage=ff\n".write(to: points, atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try atomikExecutable())
+        p.arguments = ["explore", "--points", points.path, "--jobs", "1", "--length", "200", "--out", dir.appendingPathComponent("x").path]
+        p.environment = ProcessInfo.processInfo.environment.merging(
+            ["PATH": dir.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
+             "XDG_CACHE_HOME": dir.appendingPathComponent("cache").path]) { $1 }
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        var waited = 0
+        while !FileManager.default.fileExists(atPath: pidFile) && waited < 600 { usleep(50_000); waited += 1 }
+        usleep(200_000)
+        let pid = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let start = Date()
+        for _ in 0..<signals { kill(p.processIdentifier, SIGINT); usleep(100_000) }
+        while p.isRunning && Date().timeIntervalSince(start) < 20 { usleep(50_000) }
+        #expect(!p.isRunning && p.terminationStatus == 130)
+        #expect(Date().timeIntervalSince(start) < 5, "stopped at once, not after yosys's minute")
+        usleep(200_000)
+        // Gone, or a zombie waiting for init to reap it (its parent exited).
+        func alive(_ pid: Int32) -> Bool {
+            guard kill(pid, 0) == 0, let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            return !stat[stat.index(close, offsetBy: 2)...].hasPrefix("Z")
+        }
+        #expect(!alive(pid), "yosys (\(pid)) is gone")
+        if alive(pid) { kill(pid, SIGKILL) }
+    }
 }

@@ -1,3 +1,6 @@
+import AtomikCycle
+import AtomikDUT
+import AtomikRTL
 import Foundation
 import Testing
 
@@ -76,5 +79,17 @@ import Testing
         let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
         #expect(p.terminationStatus == 2 && text.contains("ATOMIK_SEED='12x' is not a seed"), "\(text)")
+    }
+
+    /// Our unit's replay commands carry --rtl-hash: the right hash runs, another RTL's is refused.
+    @Test func ourUnitsReplayChecksItsRTL() throws {
+        try #require(installed(.verilator), "verilator is not installed")
+        let p = UnitParameters(width: 8, contexts: 2, storage: .ff)
+        let hash = DUTBuild.rtlHash(try DUTPreset.unit(p))
+        let base = ["cosim", "--recipe", "uniform", "--seed", "1", "--length", "50", "--width", "8", "--contexts", "2"]
+        #expect(try runAtomik(base + ["--rtl-hash", hash]).status == 0)
+        let (status, text) = try runAtomik(base + ["--rtl-hash", "0123456789abcdef"])
+        #expect(status == 2 && text.contains("is not the RTL this replay command was recorded with"), "\(text)")
+        #expect(try runAtomik(["run", "x.atk", "--rtl-hash", hash]).text.contains("give --dut too"))
     }
 }
