@@ -148,4 +148,15 @@ import Testing
         #expect(!alive(pid), "yosys (\(pid)) is gone")
         if alive(pid) { kill(pid, SIGKILL) }
     }
+
+    /// Ctrl-C during a long lockstep co-simulation: exit 130 within a second or two, the cycles so far counted.
+    @Test func ctrlCStopsACosimulation() throws {
+        try #require(installed(.verilator), "verilator is not installed")
+        let start = Date()
+        let (status, err) = try runAtomik(["cosim", "--recipe", "uniform", "--seed", "1", "--length", "100000000", "--width", "8",
+                                           "--contexts", "2"], interruptAfter: 4.0)
+        #expect(status == 130, "\(err)")
+        #expect(err.contains("interrupted"), "\(err)")   // in the lockstep, or in its shim's build on a cold cache
+        #expect(Date().timeIntervalSince(start) < 15, "stopped soon after the signal")
+    }
 }
