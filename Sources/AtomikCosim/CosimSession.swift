@@ -184,7 +184,7 @@ public struct CosimSession {
 
     /// Standard input, copied (a MiB at a time) to a temporary file; returns its path.
     static func copyStandardInput() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-stdin-\(UUID().uuidString).atk").path
+        let path = Scratch.path("stdin", suffix: ".atk").path
         let out = try ByteWriter(path: path)
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: 1 << 20, alignment: 1)
         defer { buffer.deallocate() }

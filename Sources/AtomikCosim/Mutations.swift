@@ -1,4 +1,5 @@
 import AtomikRTL
+import AtomikSupport
 import Foundation
 
 /// A deliberate fault in the RTL: text replacements in one file of rtl/.
@@ -52,7 +53,7 @@ public enum MutationCheck {
 
     /// Writes a copy of `rtl` with the mutant applied into a new temporary directory.
     public static func apply(_ m: Mutant, rtl: URL) throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-mutant-\(UUID().uuidString)")
+        let dir = Scratch.path("mutant")
         try FileManager.default.copyItem(at: rtl, to: dir)
         let file = dir.appendingPathComponent(m.file)
         var text = try String(contentsOf: file, encoding: .utf8)

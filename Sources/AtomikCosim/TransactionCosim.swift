@@ -161,7 +161,7 @@ public enum TransactionCosim {
                               vcd: (path: String, window: ClosedRange<Int>)? = nil, results: ResultSink? = nil,
                               timeout: Duration = .seconds(3600)) throws -> TransactionOutcome {
         let sim = try DUTBuild.icarus(dut)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-dut-\(UUID().uuidString)")
+        let dir = Scratch.path("dut")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let commands = dir.appendingPathComponent("commands.hex").path, events = dir.appendingPathComponent("events.txt").path

@@ -4,6 +4,7 @@ import AtomikCycle
 import AtomikDUT
 import AtomikProgram
 import AtomikRTL
+import AtomikSupport
 import Foundation
 
 /// A point of a sweep: our unit at a design point, or a described design
@@ -38,7 +39,7 @@ extension Exploration {
         }
         if let unit { r.modelWorkloads = try workloads(unit, o) }
 
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-explore-\(UUID().uuidString)")
+        let work = Scratch.path("explore")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
         let harnessFile = work.appendingPathComponent("atomik_dut_harness.v")

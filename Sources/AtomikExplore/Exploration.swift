@@ -159,7 +159,7 @@ public enum Exploration {
         if let r = cachedPoint(cached) { return r }
         var r = PointResult(width: p.width, contexts: p.contexts, storage: p.storage.rawValue, readLatency: p.readLatency,
                             workloads: try workloads(p, o), devices: [])
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-explore-\(UUID().uuidString)")
+        let work = Scratch.path("explore")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
         let sources = rtlFiles.joined(separator: " ")

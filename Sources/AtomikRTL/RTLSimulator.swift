@@ -2,6 +2,7 @@ import AtomikCore
 import AtomikCycle
 import AtomikISA
 import AtomikProgram
+import AtomikSupport
 import Foundation
 
 /// The RTL simulators that run `rtl/` through `testbench/`.
@@ -75,7 +76,7 @@ extension RTLSimulator {
                     timeout: Duration = .seconds(600)) throws -> RTLRun {
         try p.validate()
         let root = try Self.repositoryRoot()
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-rtl-\(UUID().uuidString)")
+        let dir = Scratch.path("rtl")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let stim = dir.appendingPathComponent("stimulus.hex").path

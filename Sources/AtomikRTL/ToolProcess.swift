@@ -22,7 +22,7 @@ public enum ToolProcess {
         if !environment.isEmpty {
             p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         }
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-tool-\(UUID().uuidString).log")
+        let log = Scratch.path("tool", suffix: ".log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }
         let handle = try FileHandle(forWritingTo: log)

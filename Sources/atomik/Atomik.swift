@@ -21,6 +21,7 @@ struct Atomik: ParsableCommand {
     static func main() {
         Interrupt.install()
         RunFiles.checking = true   // no output of a run may be one of its inputs or another output
+        Scratch.sweepStale()       // what killed runs left in the temporary directory
         do {
             var command = try parseAsRoot()
             try command.run()

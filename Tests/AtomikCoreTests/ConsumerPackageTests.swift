@@ -17,6 +17,8 @@ import Testing
             p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             p.arguments = args
             p.currentDirectoryURL = cwd
+            // SwiftPM's lock files for a package go to the temporary directory: keep them in ours.
+            p.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": dir.path]) { $1 }
             let pipe = Pipe()
             p.standardOutput = pipe
             p.standardError = pipe

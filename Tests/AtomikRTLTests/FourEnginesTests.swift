@@ -18,15 +18,17 @@ func atomikExecutable() throws -> String {
 }
 
 /// Runs the atomik tool with `arguments`, standard input from `input`, and
-/// SIGINT after `interruptAfter` seconds, in `directory` (default: this one). Returns the exit status and what
+/// SIGINT after `interruptAfter` seconds, in `directory` (default: this one), with `environment` added. Returns the exit status and what
 /// it wrote: standard error, and standard output too when `withOutput`
 /// (else standard output is thrown away).
 func runAtomik(_ arguments: [String], input: URL? = nil, interruptAfter: TimeInterval? = nil,
-               withOutput: Bool = false, in directory: URL? = nil) throws -> (status: Int32, text: String) {
+               withOutput: Bool = false, in directory: URL? = nil,
+               environment: [String: String] = [:]) throws -> (status: Int32, text: String) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: try atomikExecutable())
     p.arguments = arguments
     if let directory { p.currentDirectoryURL = directory }
+    if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     if let input { p.standardInput = try FileHandle(forReadingFrom: input) }
     let pipe = Pipe()
     p.standardOutput = withOutput ? pipe : FileHandle.nullDevice
