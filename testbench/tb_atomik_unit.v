@@ -1,3 +1,4 @@
+`timescale 1ns/1ns
 // The testbench of atomik_unit, for Icarus Verilog and Verilator alike:
 // delay-free and cycle-based (under Icarus only the clock below has a delay;
 // under Verilator testbench/tb_main.cpp toggles clk).
@@ -25,8 +26,13 @@ module tb_atomik_unit #(
 `endif
 );
 `ifndef VERILATOR
+    // Rising edges at 10, 20, 30 ns: the edge that ends cycle n at 10(n+1), as
+    // the cycle model's waveform draws it, so the two line up in a viewer.
     reg clk = 1'b0;
-    always #5 clk = ~clk;
+    initial begin
+        #10 clk = 1'b1;
+        forever #5 clk = ~clk;
+    end
 `endif
 
     localparam integer ADDR_BITS = CONTEXTS > 1 ? $clog2(CONTEXTS) : 1;
@@ -87,7 +93,7 @@ module tb_atomik_unit #(
             if (!$value$plusargs("vcd_from=%d", vcd_from)) vcd_from = 0;
             if (!$value$plusargs("vcd_to=%d", vcd_to)) vcd_to = -1;
             $dumpfile(vcd_file);
-            $dumpvars(0, tb_atomik_unit);
+            $dumpvars(0, dut);   // the unit only: not the testbench's file-name registers
             if (vcd_from > 0) $dumpoff;
         end
 `endif

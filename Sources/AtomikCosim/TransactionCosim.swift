@@ -178,6 +178,7 @@ public enum TransactionCosim {
         guard run.status == 0, run.output.contains("ATOMIK-TB FINISHED") else {
             throw RTLError("the Icarus run of \(dut.name) failed (exit \(run.status)):\n\(run.output)")
         }
+        if let vcd { try RTLSimulator.removeDate(fromVCD: vcd.path) }
         return dut.width <= 64
             ? try check(UInt64.self, dut, options: options, items: items, events: events, results: results)
             : try check(Word.self, dut, options: options, items: items, events: events, results: results)

@@ -105,6 +105,7 @@ extension RTLSimulator {
                 + (vcdWindow.map { ["+vcd_from=\($0.lowerBound)", "+vcd_to=\($0.upperBound + 1)"] } ?? []),
             rtl: rtl, path: path, timeout: timeout)
         let simulationTime = ContinuousClock.now - start
+        if let vcd { try RTLSimulator.removeDate(fromVCD: vcd) }
         return RTLRun(cycles: stats.cycles, mismatches: try finished(output)["mismatches"] ?? -1,
                       rtlTrace: try String(contentsOfFile: rtlTrace, encoding: .utf8),
                       modelTrace: try String(contentsOfFile: modelTrace, encoding: .utf8), simulationTime: simulationTime)
@@ -121,6 +122,17 @@ extension RTLSimulator {
             timeout: timeout)
         let counts = try finished(output)
         return (counts["checked"] ?? -1, counts["mismatches"] ?? -1)
+    }
+
+    /// Removes the `$date` section Icarus writes into a VCD, so two runs of one replay give the same file.
+    public static func removeDate(fromVCD path: String) throws {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+              let start = text.range(of: "$date"), let end = text.range(of: "$end", range: start.upperBound..<text.endIndex) else { return }
+        var rest = text[end.upperBound...]
+        while rest.first == "\n" || rest.first == " " { rest = rest.dropFirst() }
+        let file = try AtomicOutput(path: path)
+        try file.writer.write(String(text[..<start.lowerBound]) + rest)
+        try file.commit()
     }
 
     /// The counts of the testbench's `ATOMIK-TB FINISHED key=N ...` line; a run without it did not count.

@@ -43,5 +43,34 @@ func vcdPaths(_ text: String) -> Set<String> {
         let rtl = vcdPaths(try String(contentsOfFile: rtlVCD, encoding: .utf8))
         #expect(model.count > 10)
         #expect(model.subtracting(rtl).isEmpty, "not in the RTL: \(model.subtracting(rtl).sorted())")
+
+        // The same time axis: both in ns, rising edges of clk_i at 10, 20, 30 ...
+        let rtlText = try String(contentsOfFile: rtlVCD, encoding: .utf8), modelText = try String(contentsOfFile: modelVCD, encoding: .utf8)
+        for text in [rtlText, modelText] {
+            #expect(text.filter { !$0.isWhitespace }.contains("$timescale1ns$end"))
+        }
+        let rtlEdges = risingEdges(rtlText, of: "clk_i"), modelEdges = risingEdges(modelText, of: "clk_i")
+        #expect(rtlEdges.count >= 6 && rtlEdges.prefix(3) == [10, 20, 30], "\(rtlEdges)")
+        #expect(Array(modelEdges.filter { $0 >= 10 }.prefix(rtlEdges.count - 1)) == Array(rtlEdges.prefix(rtlEdges.count - 1)),
+                "model \(modelEdges), rtl \(rtlEdges)")
+        // Only the unit (no testbench file names), no date: a replay gives the same bytes.
+        #expect(!rtlText.contains("$date") && !rtlText.contains("vectors_file"))
+        _ = try RTLSimulator.icarus.run(p, items: items, vcd: rtlVCD)
+        #expect(try String(contentsOfFile: rtlVCD, encoding: .utf8) == rtlText)
     }
+}
+
+/// The times at which `signal` (a one-bit `$var` of that name) rises.
+func risingEdges(_ vcd: String, of signal: String) -> [Int] {
+    var id: Substring?, time = 0, value: Character = "x", edges: [Int] = []
+    for line in vcd.split(separator: "\n") {
+        let t = line.split(separator: " ")
+        if t.first == "$var", t.count > 4, t[4] == signal, id == nil { id = t[3] }
+        if line.hasPrefix("#"), let n = Int(line.dropFirst()) { time = n }
+        if let id, line.count == id.count + 1, line.dropFirst() == id, let v = line.first {
+            if v == "1" && value != "1" { edges.append(time) }
+            value = v
+        }
+    }
+    return edges
 }
