@@ -92,10 +92,14 @@ public final class VCDWriter: CycleObserver {
         let ports: [Word] = [Word(1), Word(i.rstN ? 1 : 0), Word(i.opValid ? 1 : 0), Word(UInt64(i.opCode.rawValue)),
                              Word(i.opKeep ? 1 : 0), Word(UInt64(i.opAddr)), i.opData,
                              Word(o.opReady ? 1 : 0), Word(o.done ? 1 : 0), Word(o.resultValid ? 1 : 0), o.resultData]
+        // In a cycle of asynchronous reset the RTL clears its registers as the reset
+        // comes, not at the next edge: show the values the reset leaves from the cycle's start
+        // (this also gives every register a value from t = 0, a reset cycle).
+        let registers = i.rstN ? pendingRegisters : unit.registers(bankLimit: bankLimit).map(\.value)
         try out.write { b in
             b.append(contentsOf: "#\(cycle * 10)\n".utf8)
             for (k, v) in ports.enumerated() { emit(k, v, into: &b) }
-            for (k, v) in pendingRegisters.enumerated() { emit(ports.count + k, v, into: &b) }
+            for (k, v) in registers.enumerated() { emit(ports.count + k, v, into: &b) }
             b.append(contentsOf: "#\(cycle * 10 + 5)\n".utf8)
             emit(0, .zero, into: &b)
         }
