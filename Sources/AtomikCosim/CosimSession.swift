@@ -202,6 +202,7 @@ public struct CosimSession {
     /// `input` is the stimulus as it can be read again (standard input copied to a file).
     func report(_ o: CosimOutcome, input: CosimStimulus, say: (String) -> Void) throws {
         let p = options.parameters
+        let design = designArguments   // hashes the RTL files: once a report
         if let d = o.divergence { say("DIVERGENCE (\(o.simulator.rawValue) vs cycle model) at \(d)") }
         if let c = o.coreMismatch { say("MODEL vs SOFTWARE CORE at \(c)") }
         if !o.sideBySide.isEmpty {
@@ -209,7 +210,7 @@ public struct CosimSession {
             for (m, r) in o.sideBySide { say("  \(m)" + (m == r ? "" : "\n  \(r)   <-- rtl")) }
         }
         if case .recipe(_, let seed, _) = stimulus { say("seed \(seed)") }
-        say("replay: atomik cosim " + (stimulus.arguments + designArguments + ["--simulator", o.simulator.rawValue])
+        say("replay: atomik cosim " + (stimulus.arguments + design + ["--simulator", o.simulator.rawValue])
             .joined(separator: " "))
 
         try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
@@ -250,7 +251,7 @@ public struct CosimSession {
             let path = "\(outputDirectory)/\(o.simulator.rawValue)-divergence-program.atk"
             let file = try AtomicOutput(path: path)
             try file.writer.write("# the \(prefix.count) items of \(stimulus.arguments.joined(separator: " ")) up to the divergence; replay with\n"
-                                  + "# atomik cosim \(path) \((designArguments + ["--simulator", o.simulator.rawValue]).joined(separator: " "))\n")
+                                  + "# atomik cosim \(path) \((design + ["--simulator", o.simulator.rawValue]).joined(separator: " "))\n")
             for item in prefix { try file.writer.write(TextFormat.format(item) + "\n") }
             try file.commit()
             say("program up to the divergence: \(shown(path))")
@@ -268,7 +269,7 @@ public struct CosimSession {
         }
         let file = try AtomicOutput(path: path)
         try file.writer.write("# shrunk by atomik cosim from \(prefix.count) items; replay with\n"
-                              + "# atomik cosim \(path) \((designArguments + ["--simulator", o.simulator.rawValue]).joined(separator: " "))\n")
+                              + "# atomik cosim \(path) \((design + ["--simulator", o.simulator.rawValue]).joined(separator: " "))\n")
         for item in small { try file.writer.write(TextFormat.format(item) + "\n") }
         try file.commit()
         say("shrunk: \(prefix.count) -> \(small.count) items, saved to \(shown(path))")

@@ -99,9 +99,9 @@ public enum DUTRegression {
                              properties: [(name: String, value: String)] = []) -> String {
         JUnit.xml(results.map { r in
             let e = r.entry
-            let replay = "atomik cosim --recipe \(e.recipe.rawValue) --seed \(e.seed) --length \(e.length) "
-                + (dutArguments + e.parameters.flatMap { ["--param", "\($0.name)=\($0.value)"] }
-                   + ["--simulator", r.outcome.simulator.rawValue]).joined(separator: " ")
+            let replay = "atomik cosim " + (CosimStimulus.recipe(e.recipe, seed: e.seed, length: e.length).arguments + dutArguments
+                + e.parameters.flatMap { ["--param", "\($0.name)=\($0.value)"] } + ["--simulator", r.outcome.simulator.rawValue])
+                .joined(separator: " ")
             return JUnit.Case(simulator: r.outcome.simulator.rawValue, name: e.name, seconds: r.seconds,
                               failure: r.outcome.passed ? nil : r.outcome.message, error: r.error,
                               details: "\(r.outcome.mismatches) mismatches in \(r.outcome.cycles) cycles\nreplay: \(replay)",

@@ -90,7 +90,6 @@ public enum MutationCheck {
                 do {
                     found = try Regression.run([e], rtl: dir.path)
                 } catch {
-                    // A mutant that no longer builds or finishes is found too.
                     result.killed = true; result.killedBy = "\(e.name): \(error)"; break
                 }
                 if let f = found.first(where: { !$0.passed }) {

@@ -128,9 +128,8 @@ public enum Regression {
                              properties: [(name: String, value: String)] = []) -> String {
         JUnit.xml(results.map { r in
             let e = r.entry
-            let replay = "atomik cosim --recipe \(e.recipe.rawValue) --seed \(e.seed) --length \(e.length) "
-                + (e.parameters.arguments + (rtlHash.map { ["--rtl-hash", $0] } ?? []) + ["--simulator", r.outcome.simulator.rawValue])
-                    .joined(separator: " ")
+            let replay = "atomik cosim " + (CosimStimulus.recipe(e.recipe, seed: e.seed, length: e.length).arguments + e.parameters.arguments
+                + (rtlHash.map { ["--rtl-hash", $0] } ?? []) + ["--simulator", r.outcome.simulator.rawValue]).joined(separator: " ")
             return JUnit.Case(simulator: r.outcome.simulator.rawValue, name: e.name, seconds: r.seconds,
                               failure: r.outcome.passed ? nil : (r.outcome.divergence?.description ?? r.outcome.coreMismatch ?? "mismatch"),
                               error: r.error,

@@ -95,7 +95,8 @@ public final class VCDWriter: CycleObserver {
         // In a cycle of asynchronous reset the RTL clears its registers as the reset
         // comes, not at the next edge: show the values the reset leaves from the cycle's start
         // (this also gives every register a value from t = 0, a reset cycle).
-        let registers = i.rstN ? pendingRegisters : unit.registers(bankLimit: bankLimit).map(\.value)
+        let now = unit.registers(bankLimit: bankLimit).map(\.value)
+        let registers = i.rstN ? pendingRegisters : now
         try out.write { b in
             b.append(contentsOf: "#\(cycle * 10)\n".utf8)
             for (k, v) in ports.enumerated() { emit(k, v, into: &b) }
@@ -103,7 +104,7 @@ public final class VCDWriter: CycleObserver {
             b.append(contentsOf: "#\(cycle * 10 + 5)\n".utf8)
             emit(0, .zero, into: &b)
         }
-        pendingRegisters = unit.registers(bankLimit: bankLimit).map(\.value)
+        pendingRegisters = now
     }
 
     public func finish(cycles: Int) throws {

@@ -4,28 +4,18 @@ import Foundation
 import Glibc
 #endif
 
-/// A shared library loaded once per process (a Verilator model with a C ABI),
-/// and its functions by name.
+/// A shared library (a Verilator model with a C ABI), and its functions by
+/// name. Loaded once per process by its owner (`DUTShim.load`,
+/// `VerilatorShim.shared`), which caches it by path.
 struct SharedLibrary {
     let path: String
     let handle: UnsafeMutableRawPointer
 
-    nonisolated(unsafe) private static var loaded: [String: UnsafeMutableRawPointer] = [:]
-    private static let lock = NSLock()
-
-    /// Loads `path`, or returns the copy loaded before.
     init(_ path: String) throws {
-        Self.lock.lock()
-        defer { Self.lock.unlock() }
-        if let h = Self.loaded[path] {
-            handle = h
-        } else {
-            guard let h = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
-                throw RTLError("cannot load the Verilator model \(path): \(String(cString: dlerror()))")
-            }
-            Self.loaded[path] = h
-            handle = h
+        guard let h = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
+            throw RTLError("cannot load the Verilator model \(path): \(String(cString: dlerror()))")
         }
+        handle = h
         self.path = path
     }
 
