@@ -9,7 +9,10 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 packages="iverilog verilator yosys nextpnr-ice40 fpga-icestorm python3 python3-venv g++ make procps git chromium"
 missing=""
-for p in $packages; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+# Installed, not merely known to dpkg (a removed package keeps its configuration and `dpkg -s` succeeds).
+for p in $packages; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
 if [ -n "$missing" ]; then
     echo "setup: installing Debian packages:$missing"
     # apt's download sandbox user (_apt) cannot write /dev/null on some of

@@ -44,8 +44,7 @@ extension Exploration {
         defer { try? FileManager.default.removeItem(at: work) }
         let harnessFile = work.appendingPathComponent("atomik_dut_harness.v")
         try harness.write(to: harnessFile, atomically: true, encoding: .utf8)
-        let read = "read_verilog -sv " + (d.includeDirectories.map { "-I\($0) " }
-            + d.defines.map { "-D\($0.name)" + ($0.value.map { "=\($0)" } ?? "") + " " }).joined()
+        let read = "read_verilog -sv " + DUTBuild.flags(d).map { $0 + " " }.joined()
         let chparam = d.parameters.isEmpty ? "" : "chparam " + d.parameters.map { "-set \($0.name) \($0.value)" }.joined(separator: " ")
             + " \(d.top); "
         let files = d.files.joined(separator: " ")

@@ -83,6 +83,11 @@ public final class ByteReader {
         }
     }
 
+    /// Skips a UTF-8 byte-order mark (some editors write one) at the current position.
+    public func skipByteOrderMark() throws {
+        if try peek(3) == [0xEF, 0xBB, 0xBF] { for _ in 0..<3 { _ = try nextByte() } }
+    }
+
     /// The first bytes of the input without consuming them.
     public func peek(_ count: Int) throws -> [UInt8] {
         while end - start < count, try fill() {}
@@ -142,6 +147,7 @@ public enum TextFile {
     public static func read(_ path: String) throws(ProgramError) -> String {
         do {
             let reader = try ByteReader(path: path)
+            try reader.skipByteOrderMark()
             var bytes: [UInt8] = []
             var line = 0
             while true {
@@ -151,7 +157,7 @@ public enum TextFile {
                 }
                 guard let text = next else { break }
                 line += 1
-                bytes.append(contentsOf: line == 1 && text.starts(with: [0xEF, 0xBB, 0xBF]) ? UnsafeBufferPointer(rebasing: text[3...]) : text)
+                bytes.append(contentsOf: text)
                 bytes.append(0x0A)
                 if bytes.count > maxBytes {
                     throw ProgramError("more than \(maxBytes >> 20) MiB: not a list this tool reads",

@@ -29,8 +29,7 @@ public final class ProgramSource {
                 for _ in BinaryFormat.magic { _ = try reader.nextByte() }
             } else {
                 format = .text
-                // A UTF-8 byte-order mark (some editors write one) is not part of the first line.
-                if try reader.peek(3) == [0xEF, 0xBB, 0xBF] { for _ in 0..<3 { _ = try reader.nextByte() } }
+                try reader.skipByteOrderMark()   // not part of the first line
             }
         } catch let e as ProgramError { throw e } catch { throw ProgramError("\(error)") }
     }

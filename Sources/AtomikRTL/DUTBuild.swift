@@ -61,7 +61,8 @@ public enum DUTBuild {
         }
     }
 
-    static func flags(_ d: DUTDescription, define: String, include: String) -> [String] {
+    /// A description's include directories and defines as a tool's flags (`-I`/`-D` for iverilog, Verilator, yosys).
+    public static func flags(_ d: DUTDescription, define: String = "-D", include: String = "-I") -> [String] {
         d.includeDirectories.map { include + $0 } + d.defines.map { define + $0.name + ($0.value.map { "=" + $0 } ?? "") }
     }
 

@@ -13,6 +13,12 @@ extension DUTPreset {
         return try atomikUnit.load(rtlDirectory: directory, parameters: RTLSimulator.verilogParameters(p))
     }
 
+    /// Our unit's RTL (its files are the same at every design point) and their hash, as replay commands carry it.
+    public static func unitRTL() throws -> (directory: String, hash: String) {
+        let d = try unit(UnitParameters(width: 8, contexts: 1, storage: .ff))
+        return ((d.files[0] as NSString).deletingLastPathComponent, DUTBuild.rtlHash(d))
+    }
+
     /// The design point of a description of our unit (the inverse of `unit`).
     public static func unitParameters(of d: DUTDescription) -> UnitParameters {
         let value = { (name: String) in d.parameters.first { $0.name == name }.flatMap { Int($0.value) } }

@@ -91,7 +91,7 @@ public struct RecipeStream: Sequence, IteratorProtocol {
     @usableFromInline mutating func refill() {
         switch recipe {
         case .uniform:
-            queue.append(uniform.next()!)
+            preconditionFailure("next() hands out the uniform recipe's items directly")
         case .hazard:
             let c = context()
             for _ in 0..<(2 + rng.below(5)) {

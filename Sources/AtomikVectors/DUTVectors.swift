@@ -91,7 +91,7 @@ public enum DUTVectors {
     /// The manifest: the DUT and its RTL (with a hash of the files), the files and their line formats,
     /// and the commands that build and run the self-checking testbench from this directory.
     static func manifestJSON(_ d: DUTDescription, stimulus: CosimStimulus, report: Report, expected: Bool) throws -> String {
-        let flags = d.includeDirectories.map { "-I" + $0 } + d.defines.map { "-D" + $0.name + ($0.value.map { "=" + $0 } ?? "") }
+        let flags = DUTBuild.flags(d)
         let plusargs = ["+commands=\(commandsFile)"] + (expected ? ["+expected=\(expectedFile)"] : [])
         var source: [String: Any] = [:]
         switch stimulus {

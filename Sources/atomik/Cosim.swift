@@ -114,13 +114,7 @@ extension Atomik {
             if let regress, dut.dut != nil { return try runDUTRegression(regress) }
             if let regress { return try runRegression(regress) }
             if dut.dut != nil { return try runDUT() }
-            if let expected = dut.rtlHash {
-                let unit = try DUTPreset.unit(try hardware.parameters(design))
-                guard DUTBuild.rtlHash(unit) == expected else {
-                    throw ValidationError("the RTL (\(unit.files.joined(separator: ", "))) hashes to \(DUTBuild.rtlHash(unit)), not \(expected): "
-                                          + "it is not the RTL this replay command was recorded with")
-                }
-            }
+            if dut.rtlHash != nil { try dut.checkHash(try DUTPreset.unit(try hardware.parameters(design))) }
             let stimulus = stimulus
             var options = CosimOptions(parameters: try hardware.parameters(design))
             options.maxMismatches = maxMismatches ?? 1
@@ -190,12 +184,9 @@ extension Atomik {
         func writeJUnit(_ results: [RegressionResult], name: String) throws {
             guard let junit else { return }
             let file = try AtomicOutput(path: junit)
-            // The unit's RTL files are the same at every design point: any point names them.
-            let unit = try DUTPreset.unit(UnitParameters(width: 8, contexts: 1, storage: .ff))
-            let hash = DUTBuild.rtlHash(unit)
-            try file.writer.write(Regression.junit(results, name: name, rtlHash: hash,
-                                                   properties: JUnit.properties(rtl: try RTLSimulator.repositoryRoot()
-                                                                                    .appendingPathComponent("rtl").path, hash: hash)))
+            let rtl = try DUTPreset.unitRTL()
+            try file.writer.write(Regression.junit(results, name: name, rtlHash: rtl.hash,
+                                                   properties: JUnit.properties(rtl: rtl.directory, hash: rtl.hash)))
             try file.commit()
         }
 

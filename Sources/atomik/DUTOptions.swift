@@ -63,11 +63,18 @@ struct DUTOptions: ParsableArguments {
     /// The description, read and checked (and its RTL against --rtl-hash); `extra` parameters override the command line's.
     func description(extra: [(name: String, value: String)] = []) throws -> DUTDescription {
         let d = try load(extra: extra)
-        if let rtlHash, DUTBuild.rtlHash(d) != rtlHash {
-            throw ValidationError("the RTL of \(d.name) (\(d.files.joined(separator: ", "))) hashes to \(DUTBuild.rtlHash(d)), "
+        try checkHash(d)
+        return d
+    }
+
+    /// Refuses `d` (a DUT, or our unit's RTL) when --rtl-hash names other RTL.
+    func checkHash(_ d: DUTDescription) throws {
+        guard let rtlHash else { return }
+        let actual = DUTBuild.rtlHash(d)
+        guard actual == rtlHash else {
+            throw ValidationError("the RTL of \(d.name) (\(d.files.joined(separator: ", "))) hashes to \(actual), "
                                   + "not \(rtlHash): it is not the RTL this replay command was recorded with")
         }
-        return d
     }
 
     func load(extra: [(name: String, value: String)]) throws -> DUTDescription {

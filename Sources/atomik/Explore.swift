@@ -75,9 +75,8 @@ extension Atomik {
                 let d = try dut.description()
                 rtl = "\(d.name) (\(d.origin)), RTL hash \(DUTBuild.rtlHash(d))"
             } else {
-                let dir = try RTLSimulator.repositoryRoot().appendingPathComponent("rtl")
-                let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted().map { dir.appendingPathComponent($0).path }
-                rtl = "rtl/ hash \(DUTBuild.contentHash(files))"
+                let unit = try DUTPreset.unitRTL()
+                rtl = "\(unit.directory), RTL hash \(unit.hash)"
             }
             return "made \(date) by atomik \(ToolVersion.string) with \(ToolProcess.version("yosys", flag: "-V"))"
                 + (noPnr ? "" : " and \(ToolProcess.version("nextpnr-ice40", flag: "--version"))") + "; \(rtl)"
