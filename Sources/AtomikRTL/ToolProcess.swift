@@ -5,6 +5,8 @@ import Foundation
 /// output and errors go to one log, and a tool past its limit, or running
 /// when Ctrl-C or SIGTERM comes, gets SIGTERM, then SIGKILL (a child may have
 /// inherited SIGTERM blocked); an interrupted run throws `Interrupted`.
+/// A tool's `TMPDIR` is this process's scratch directory, so what a killed
+/// tool leaves there (iverilog's `ivrl*` files) goes with it.
 public enum ToolProcess {
     public struct Outcome: Sendable {
         public var status: Int32
@@ -19,9 +21,8 @@ public enum ToolProcess {
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = arguments
         p.currentDirectoryURL = directory
-        if !environment.isEmpty {
-            p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
+        p.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": Scratch.root.path]) { $1 }
+            .merging(environment) { $1 }
         let log = Scratch.path("tool", suffix: ".log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }

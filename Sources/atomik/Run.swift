@@ -137,7 +137,8 @@ extension Atomik {
                 outcome = try TransactionCosim.lockstep(d, options: options, results: sink, next: stream)
             } else {
                 var items: [LocatedItem] = []
-                while items.count <= RTLSimulator.maxItems, let item = try stream() { items.append(item) }
+                while items.count <= RTLSimulator.maxItems, !Interrupt.requested, let item = try stream() { items.append(item) }
+                if Interrupt.requested { throw Interrupted("interrupted while reading the program; the RTL did not run") }
                 try RTLSimulator.checkIcarusLimits(items.lazy.map(\.item), alternative: "--engine verilator")
                 outcome = try TransactionCosim.icarus(d, options: options, items: items, results: sink)
             }

@@ -114,8 +114,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let pidFile = dir.appendingPathComponent("yosys.pid").path
         let yosys = dir.appendingPathComponent("yosys")
-        // Its SIGTERM ignored, as a busy tool may: only SIGKILL stops it.
-        try "#!/bin/bash\n[ \"$1\" = -V ] && { echo 'Yosys 0.0 (a fake)'; exit 0; }\ntrap '' TERM\necho $$ > '\(pidFile)'\nexec sleep 60\n"
+        // Its SIGTERM ignored, as a busy tool may: only SIGKILL stops it. Like iverilog, it
+        // leaves a file in $TMPDIR that only it would have removed.
+        try ("#!/bin/bash\n[ \"$1\" = -V ] && { echo 'Yosys 0.0 (a fake)'; exit 0; }\ntrap '' TERM\n: > \"${TMPDIR:-/tmp}/yosys-$$\"\n"
+             + "echo $$ > '\(pidFile)'\nexec sleep 60\n")
             .write(to: yosys, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: yosys.path)
         let points = dir.appendingPathComponent("points.txt")
