@@ -12,6 +12,7 @@
 //                   {op_ready, done, result_valid, result_data}; checked here
 //   +vcd=FILE       optional waveform (Icarus; Verilator is built without tracing),
 //   +vcd_from=N     from cycle N on (default 0), +vcd_to=M up to cycle M
+//   +vcd_words=N    memory words dumped per sram bank (default 64), as \mem[k]
 // The run counts only if it prints the line
 //   ATOMIK-TB FINISHED cycles=N checked=K mismatches=M
 module tb_atomik_unit #(
@@ -98,6 +99,26 @@ module tb_atomik_unit #(
         end
 `endif
     end
+
+`ifndef VERILATOR
+    // Icarus dumps memory words only when named one by one (as \mem[k]); at #0,
+    // after the block above has opened the dump, before time moves.
+    generate
+        if (STORAGE == STORAGE_SRAM) begin : g_dump_memories
+            integer k, words;
+            initial begin
+                #0;
+                if (vcd_from >= 0) begin
+                    if (!$value$plusargs("vcd_words=%d", words)) words = 64;
+                    for (k = 0; k < CONTEXTS && k < words; k = k + 1) begin
+                        $dumpvars(0, dut.g_sram.u_unit.u_ref_mem.mem[k]);
+                        $dumpvars(0, dut.g_sram.u_unit.u_acc_mem.mem[k]);
+                    end
+                end
+            end
+        end
+    endgenerate
+`endif
 
     // Line n: the inputs and outputs during cycle n and the bank writes of the
     // edge that ends it, read before that edge's non-blocking updates.

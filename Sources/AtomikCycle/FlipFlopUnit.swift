@@ -51,9 +51,9 @@ public struct FlipFlopUnit<W: ContextWord>: CycleUnit {
     public func bank(_ address: Int) -> (reference: W, accumulator: W) { (ref_q[address], acc_q[address]) }
 
     /// Paths below `atomik_unit` as in rtl/atomik_unit_ff.v (`g_ff.u_unit`).
-    public func registers(bankLimit: Int) -> [(name: String, bits: Int, value: Word)] {
+    public func registers(bankLimit: Int, unknown: UnknownWords) -> [(name: String, bits: Int, value: Word?)] {
         let w = parameters.width, unit = "g_ff.u_unit."
-        var regs: [(String, Int, Word)] = [
+        var regs: [(String, Int, Word?)] = [
             (unit + "done_q", 1, Word(done_q ? 1 : 0)),
             (unit + "result_valid_q", 1, Word(result_valid_q ? 1 : 0)),
             (unit + "result_data_q", w, result_data_q.word),

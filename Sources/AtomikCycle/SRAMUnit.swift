@@ -96,7 +96,9 @@ public struct SRAMUnit<W: ContextWord, Latency: ReadLatency>: CycleUnit {
     @inline(__always) public mutating func clock(_ i: UnitInputs<W>) -> BankWrite<W> {
         guard i.rstN else {
             rd = Stage(); ex = Stage(); fw1 = Forward(); fw2 = Forward()
-            ref_rdata_q = .zero; acc_rdata_q = .zero; ref_rdata2_q = .zero; acc_rdata2_q = .zero
+            // The memories' read registers have no reset: they go on reading the op port's address.
+            ref_rdata2_q = ref_rdata_q; acc_rdata2_q = acc_rdata_q
+            ref_rdata_q = ref_mem[i.opAddr]; acc_rdata_q = acc_mem[i.opAddr]
             clr = 0
             result_data_q = .zero; result_valid_q = false; done_q = false
             return BankWrite()
@@ -161,20 +163,20 @@ public struct SRAMUnit<W: ContextWord, Latency: ReadLatency>: CycleUnit {
     }
 
     /// Paths below `atomik_unit` as in rtl/atomik_unit_sram.v (`g_sram.u_unit`);
-    /// the memories' words are `u_ref_mem.mem(i)`.
-    public func registers(bankLimit: Int) -> [(name: String, bits: Int, value: Word)] {
-        let w = parameters.width, ab = parameters.addressBits, unit = "g_sram.u_unit."
+    /// the memories' words are `u_ref_mem.\\mem[i]`, as Icarus names them.
+    public func registers(bankLimit: Int, unknown: UnknownWords) -> [(name: String, bits: Int, value: Word?)] {
+        let w = parameters.width, ab = parameters.addressBits, unit = RTLNames.scope
         func bit(_ b: Bool) -> Word { Word(b ? 1 : 0) }
-        func stage(_ p: String, _ s: Stage) -> [(String, Int, Word)] {
+        func stage(_ p: String, _ s: Stage) -> [(String, Int, Word?)] {
             [(unit + "\(p)_valid_q", 1, bit(s.valid)), (unit + "\(p)_code_q", 2, Word(UInt64(s.code.rawValue))),
              (unit + "\(p)_keep_q", 1, bit(s.keep)), (unit + "\(p)_addr_q", ab, Word(UInt64(s.addr))),
              (unit + "\(p)_data_q", w, s.data.word)]
         }
-        func forward(_ p: String, _ f: Forward) -> [(String, Int, Word)] {
+        func forward(_ p: String, _ f: Forward) -> [(String, Int, Word?)] {
             [(unit + "\(p)_valid_q", 1, bit(f.valid)), (unit + "\(p)_addr_q", ab, Word(UInt64(f.addr))),
              (unit + "\(p)_ref_q", w, f.ref.word), (unit + "\(p)_acc_q", w, f.acc.word)]
         }
-        var regs: [(String, Int, Word)] = [
+        var regs: [(String, Int, Word?)] = [
             (unit + "done_q", 1, bit(done_q)), (unit + "result_valid_q", 1, bit(result_valid_q)),
             (unit + "result_data_q", w, result_data_q.word),
             (unit + "clr_busy_q", 1, bit(clr_busy_q)), (unit + "clr_addr_q", ab, Word(UInt64(clr_addr_q))),
@@ -182,14 +184,73 @@ public struct SRAMUnit<W: ContextWord, Latency: ReadLatency>: CycleUnit {
         if latency == 2 { regs += stage("rd", rd) }
         regs += stage("ex", ex) + forward("fw1", fw1)
         if latency == 2 { regs += forward("fw2", fw2) }
-        for (bank, rdata, rdata2, mem) in [("u_ref_mem.", ref_rdata_q, ref_rdata2_q, ref_mem),
-                                          ("u_acc_mem.", acc_rdata_q, acc_rdata2_q, acc_mem)] {
-            regs.append((unit + bank + "rdata_q", w, rdata.word))
-            if latency == 2 { regs.append((unit + bank + "g_output_register.rdata2_q", w, rdata2.word)) }
-            for c in 0..<min(parameters.contexts, bankLimit) { regs.append((unit + bank + "mem(\(c))", w, mem[c].word)) }
+        for (m, rdata, rdata2, mem) in [(0, ref_rdata_q, ref_rdata2_q, ref_mem), (1, acc_rdata_q, acc_rdata2_q, acc_mem)] {
+            regs.append((RTLNames.rdata[m], w, rdata.word))
+            if latency == 2 { regs.append((RTLNames.rdata2[m], w, rdata2.word)) }
+            for c in 0..<min(parameters.contexts, bankLimit) {
+                let x = unknown.memories.count == 2 && unknown.memories[m][c]
+                regs.append((unit + RTLNames.memories[m] + "\\mem[\(c)]", w, x ? nil : mem[c].word))
+            }
         }
-        return regs
+        return regs.map { r in (r.0, r.1, unknown.registers.contains(r.0) ? nil : r.2) }
     }
+
+    /// At power-on everything is x; the first edge (in reset) clears what has a reset.
+    public func unknownsAtPowerOn() -> UnknownWords {
+        UnknownWords(memories: Array(repeating: Array(repeating: true, count: parameters.contexts), count: 2),
+                     registers: Set(registers(bankLimit: 0, unknown: UnknownWords()).map(\.name)))
+    }
+
+    /// As the RTL computes it, word by word (a word is x or known as a whole:
+    /// memories are written whole, and the datapath only selects and XORs words).
+    public func trackUnknowns(_ x: inout UnknownWords, acrossEdge i: UnitInputs<Word>) {
+        // Values before the edge, read before any is updated. The execute stage's operands
+        // are the newest matching forwarding register, else the memory's data.
+        let hit = Forward.key(ex.addr)
+        let source = fw1.tag == hit ? RTLNames.forwarded[0] : latency == 2 && fw2.tag == hit ? RTLNames.forwarded[1]
+            : latency == 1 ? RTLNames.rdata : RTLNames.rdata2
+        let xRef = x.registers.contains(source[0]), xAcc = x.registers.contains(source[1])
+        let xRdata = RTLNames.rdata.map { x.registers.contains($0) }, xFw1 = RTLNames.forwarded[0].map { x.registers.contains($0) }
+        // The read registers clock in reset too: the word at the op port's address, before this edge's write.
+        for m in 0..<2 {
+            x.set(RTLNames.rdata[m], unknown: i.opAddr >= parameters.contexts || x.memories[m][i.opAddr])
+            if latency == 2 { x.set(RTLNames.rdata2[m], unknown: xRdata[m]) }
+        }
+        guard i.rstN else {
+            // Every other register has an asynchronous reset; memories keep their words.
+            x.registers = x.registers.filter { RTLNames.rdata.contains($0) || RTLNames.rdata2.contains($0) }
+            return
+        }
+        var newRef = xRef, newAcc = xAcc
+        if ex.valid {
+            switch ex.code {
+            case .load: newRef = false; newAcc = false
+            case .accum, .read: break
+            case .swap: newRef = ex.keep && (xRef || xAcc); newAcc = false
+            }
+        }
+        let row = decoder[ex.control]
+        if row.producesResult { x.set(RTLNames.scope + "result_data_q", unknown: xRef || xAcc) }
+        for k in 0..<2 {
+            x.set(RTLNames.forwarded[1][k], unknown: xFw1[k])
+            x.set(RTLNames.forwarded[0][k], unknown: k == 0 ? newRef : newAcc)
+        }
+        if clr >= 0 {
+            x.memories[0][clr] = false; x.memories[1][clr] = false
+        } else {
+            if row.writesReference { x.memories[0][ex.addr] = newRef }
+            if row.writesAccumulator { x.memories[1][ex.addr] = newAcc }
+        }
+    }
+}
+
+/// The RTL's names (below `atomik_unit`) of the sram unit's registers that can hold x.
+private enum RTLNames {
+    static let scope = "g_sram.u_unit.", memories = ["u_ref_mem.", "u_acc_mem."]
+    static let rdata = memories.map { scope + $0 + "rdata_q" }
+    static let rdata2 = memories.map { scope + $0 + "g_output_register.rdata2_q" }
+    /// fw1 (reference, accumulator), then fw2.
+    static let forwarded = ["fw1", "fw2"].map { f in ["ref", "acc"].map { scope + f + "_\($0)_q" } }
 }
 
 /// The read latency of the `sram` storage's memories, as a type.

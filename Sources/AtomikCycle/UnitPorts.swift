@@ -86,6 +86,39 @@ public protocol CycleUnit {
     var busy: Bool { get }
     /// Architectural state of a context: (reference, accumulator) in the banks.
     func bank(_ address: Int) -> (reference: W, accumulator: W)
-    /// Every register by its RTL name, with its width, for waveforms.
-    func registers(bankLimit: Int) -> [(name: String, bits: Int, value: Word)]
+    /// Every register by its RTL name, with its width, for waveforms: memory
+    /// words for the first `bankLimit` contexts, nil for a value `unknown` says is x.
+    func registers(bankLimit: Int, unknown: UnknownWords) -> [(name: String, bits: Int, value: Word?)]
+    /// What the RTL holds at x before the first edge.
+    func unknownsAtPowerOn() -> UnknownWords
+    /// Updates what the RTL holds at x across the edge this unit (as it is
+    /// before the edge) takes with `inputs`.
+    func trackUnknowns(_ unknown: inout UnknownWords, acrossEdge inputs: UnitInputs<Word>)
+}
+
+/// The x values of the RTL that a two-valued model does not hold, for
+/// waveforms: memory words never written since power-on (memories have no
+/// reset) and registers loaded from them. Tracked beside a run by the
+/// waveform writer, never by the run itself.
+public struct UnknownWords: Sendable, Equatable {
+    /// Per memory (reference, accumulator), the contexts whose word is x.
+    public var memories: [[Bool]]
+    /// Registers, by their names in `CycleUnit.registers`, that are x.
+    public var registers: Set<String>
+
+    public init(memories: [[Bool]] = [], registers: Set<String> = []) {
+        self.memories = memories; self.registers = registers
+    }
+
+    /// Marks `name` x or known.
+    mutating func set(_ name: String, unknown: Bool) {
+        if unknown { registers.insert(name) } else { registers.remove(name) }
+    }
+}
+
+extension CycleUnit {
+    /// Units whose every register has an asynchronous reset (the first cycle
+    /// of a run is a reset, so the waveform shows no x).
+    public func unknownsAtPowerOn() -> UnknownWords { UnknownWords() }
+    public func trackUnknowns(_ unknown: inout UnknownWords, acrossEdge inputs: UnitInputs<Word>) {}
 }
