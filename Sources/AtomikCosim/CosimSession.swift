@@ -222,7 +222,7 @@ public struct CosimSession {
             let modelVCD = "\(outputDirectory)/\(o.simulator.rawValue)-divergence-model.vcd"
             let file = try AtomicOutput(path: modelVCD)
             let log = OperationLog(until: d.cycle, keep: max(options.contextCycles, 4))
-            let sim = try CycleSimulator(p, observers: [VCDWriter(file.writer, window: window), log]) { _ in }
+            let sim = try CycleSimulator(p, observers: [WaveformWriter(vcd: file.writer, window: window), log]) { _ in }
             if long {
                 try sim.execute(from: try input.stream(p), limit: o.itemsRun)
             } else {

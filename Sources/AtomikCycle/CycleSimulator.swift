@@ -174,8 +174,8 @@ public final class CycleSimulator {
                 if let trace = o as? CycleTraceWriter {
                     try trace.markPartial(cycles: stats.cycles)
                     kept.append("the trace ends with a '# partial' line")
-                } else if o is VCDWriter {
-                    kept.append("the VCD ends at the last cycle run")
+                } else if o is WaveformWriter {
+                    kept.append("the waveform ends at the last cycle run")
                 }
             }
             throw Interrupted("interrupted after \(stats.operations) operations and \(stats.cycles) cycles; "

@@ -33,7 +33,6 @@ public enum DUTBuild {
             let out = dir.appendingPathComponent("sim").path
             try run(["iverilog", "-g2012", "-s", "atomik_bridge_tb", "-o", out] + flags(d, define: "-D", include: "-I")
                     + d.files + [bridge], what: "iverilog", timeout: timeout, description: d)
-            return out
         }
     }
 
@@ -57,7 +56,6 @@ public enum DUTBuild {
                      unity.path, "\(inc)/verilated.cpp", "\(inc)/verilated_threads.cpp", "-pthread", "-latomic"],
                     what: "g++ (the Verilator model)", timeout: timeout, description: d)
             try FileManager.default.removeItem(at: obj)
-            return out
         }
     }
 
@@ -66,9 +64,9 @@ public enum DUTBuild {
         d.includeDirectories.map { include + $0 } + d.defines.map { define + $0.name + ($0.value.map { "=" + $0 } ?? "") }
     }
 
-    /// Builds into a fresh directory renamed into the cache, or returns the cached product.
+    /// The cached product of a described design for `simulator`, built by `body` (given the build directory and the bridge) when not cached.
     static func build(_ d: DUTDescription, simulator: RTLSimulator, timeout: Duration,
-                      _ body: (URL, String) throws -> String) throws -> String {
+                      _ body: (URL, String) throws -> Void) throws -> String {
         let (command, package) = simulator.tool
         guard RTLSimulator.onPath(command) else {
             throw RTLError("\(command) is not installed: install it with 'apt-get install \(package)' (or run scripts/setup.sh)")
@@ -83,22 +81,31 @@ public enum DUTBuild {
             guard let data = FileManager.default.contents(atPath: f) else { throw RTLError("cannot read the RTL file \(f)") }
             key += "\n\(f)\n" + String(decoding: data, as: UTF8.self)
         }
-        let cache = cacheRoot.appendingPathComponent("dut-\(simulator.rawValue)-\(String(FNV1a.hash(key.utf8), radix: 16))")
-        let product = cache.appendingPathComponent(simulator == .icarus ? "sim" : "sim.so")
-        if FileManager.default.fileExists(atPath: product.path) { return product.path }
+        return try cached("dut-\(simulator.rawValue)", key: key, product: simulator == .icarus ? "sim" : "sim.so") { tmp in
+            let bridgeFile = tmp.appendingPathComponent("atomik_bridge.v")
+            try bridge.write(to: bridgeFile, atomically: true, encoding: .utf8)
+            try body(tmp, bridgeFile.path)
+        }
+    }
+
+    /// The file `product` of a build keyed by `key` (sources, flags, tool versions):
+    /// in the cache as `KIND-HASH/product`, or built by `body` into a fresh
+    /// directory that is then renamed into the cache (concurrent runs each build,
+    /// and either copy is good).
+    static func cached(_ kind: String, key: String, product: String, _ body: (URL) throws -> Void) throws -> String {
+        let cache = cacheRoot.appendingPathComponent("\(kind)-\(String(FNV1a.hash(key.utf8), radix: 16))")
+        let built = cache.appendingPathComponent(product)
+        if FileManager.default.fileExists(atPath: built.path) { return built.path }
         try FileManager.default.createDirectory(at: cacheRoot, withIntermediateDirectories: true)
         let tmp = cacheRoot.appendingPathComponent("tmp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: tmp) }
-        let bridgeFile = tmp.appendingPathComponent("atomik_bridge.v")
-        try bridge.write(to: bridgeFile, atomically: true, encoding: .utf8)
-        let built = try body(tmp, bridgeFile.path)
-        // Another run may have built it meanwhile: either copy is good.
+        try body(tmp)
         if (try? FileManager.default.moveItem(at: tmp, to: cache)) == nil,
-           !FileManager.default.fileExists(atPath: product.path) {
-            throw RTLError("cannot move the build \(built) into the cache \(cache.path)")
+           !FileManager.default.fileExists(atPath: built.path) {
+            throw RTLError("cannot move the build \(tmp.path) into the cache \(cache.path)")
         }
-        return product.path
+        return built.path
     }
 
     /// A hash of RTL files' names and contents (not their directories), so a copy

@@ -53,7 +53,10 @@ extension Atomik {
         @Option(help: "Write a VCD waveform to this file (cycle engine).")
         var vcd: String?
 
-        @Option(parsing: .unconditional, help: "Bank entries shown in the VCD (the first N contexts; default 64).",
+        @Option(help: "Write an FST waveform (GTKWave's compressed format, for long runs) to this file (cycle engine).")
+        var fst: String?
+
+        @Option(parsing: .unconditional, help: "Bank entries shown in the waveform, VCD or FST (the first N contexts; default 64).",
                 transform: Checked.integer(0...65_536))
         var vcdContexts: Int?
 
@@ -67,11 +70,13 @@ extension Atomik {
 
         func validate() throws {
             if engine != .cycle {
-                for (set, name) in [(trace != nil, "--trace"), (vcd != nil, "--vcd"), (stats, "--stats")] where set {
+                for (set, name) in [(trace != nil, "--trace"), (vcd != nil, "--vcd"), (fst != nil, "--fst"), (stats, "--stats")] where set {
                     throw ValidationError("\(name) needs the cycle-level engine (--engine cycle)")
                 }
             }
-            if vcd == nil && vcdContexts != nil { throw ValidationError("--vcd-contexts shapes the VCD: give --vcd too") }
+            if vcd == nil && fst == nil && vcdContexts != nil {
+                throw ValidationError("--vcd-contexts shapes the waveform: give --vcd or --fst too")
+            }
             if engine == .software {
                 try Checked.unused(hardware.given, "the software engine has no hardware (use --engine cycle, icarus or verilator)")
             } else if dut.dut != nil {
@@ -95,21 +100,21 @@ extension Atomik {
                 let source = try ProgramSource(path: program, options: design.programOptions)
                 let traceFile = try trace.map { try AtomicOutput(path: $0) }
                 let vcdFile = try vcd.map { try AtomicOutput(path: $0) }
+                let fstFile = try fst.map { try AtomicOutput(path: $0) }
                 var observers: [any CycleObserver] = []
                 if let traceFile { observers.append(CycleTraceWriter(traceFile.writer)) }
-                if let vcdFile { observers.append(VCDWriter(vcdFile.writer, bankLimit: vcdContexts ?? 64)) }
+                if let vcdFile { observers.append(WaveformWriter(vcd: vcdFile.writer, bankLimit: vcdContexts ?? 64)) }
+                if let fstFile { observers.append(WaveformWriter(try FSTSink(fstFile.writer), bankLimit: vcdContexts ?? 64)) }
                 let s: CycleStats
                 do {
                     s = try CycleSimulator.run(try hardware.parameters(design), source: source, output: .standardOutput,
                                                final: final, observers: observers)
                 } catch let stop as Interrupted {
                     // Keep what was written: the trace says it is partial.
-                    try traceFile?.commit()
-                    try vcdFile?.commit()
+                    for file in [traceFile, vcdFile, fstFile] { try file?.commit() }
                     throw stop
                 }
-                try traceFile?.commit()
-                try vcdFile?.commit()
+                for file in [traceFile, vcdFile, fstFile] { try file?.commit() }
                 if stats {
                     try ByteWriter.standardError.write(
                         "cycles=\(s.cycles) stalls=\(s.stallCycles) operations=\(s.operations) results=\(s.results) "

@@ -50,7 +50,7 @@ import Testing
         for (arguments, reason) in [
             (["run", "p.atk", "--read-latency", "2"], "--read-latency has no effect here: the software engine has no hardware"),
             (["run", "p.atk", "--storage", "sram"], "--storage has no effect here: the software engine has no hardware"),
-            (["run", "p.atk", "--engine", "cycle", "--vcd-contexts", "4"], "--vcd-contexts shapes the VCD: give --vcd too"),
+            (["run", "p.atk", "--engine", "cycle", "--vcd-contexts", "4"], "--vcd-contexts shapes the waveform: give --vcd or --fst too"),
             (["run", "p.atk", "--engine", "icarus", "--width", "8"] + corev2, "--width has no effect here: the DUT's description"),
             (["cosim", "--recipe", "uniform", "--junit", "j.xml"], "--junit writes a regression's results: it needs --regress"),
             (["cosim", "p.atk", "--seed", "3"], "--seed has no effect here: a seed and a length shape a recipe"),

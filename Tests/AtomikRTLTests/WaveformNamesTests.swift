@@ -36,7 +36,7 @@ func vcdPaths(_ text: String) -> Set<String> {
         _ = try RTLSimulator.icarus.run(p, items: items, vcd: rtlVCD)
         let modelVCD = dir.appendingPathComponent("model.vcd").path
         let writer = try ByteWriter(path: modelVCD)
-        let vcd = VCDWriter(writer, bankLimit: 4)
+        let vcd = WaveformWriter(vcd: writer, bankLimit: 4)
         let sim = try CycleSimulator(p, observers: [vcd]) { _ in }
         try sim.execute(items)
         _ = try sim.finish()
@@ -95,7 +95,7 @@ func vcdPaths(_ text: String) -> Set<String> {
         _ = try RTLSimulator.icarus.run(p, items: items, vcd: rtlVCD, vcdWindow: window)
         let modelVCD = dir.appendingPathComponent("model.vcd").path
         let writer = try ByteWriter(path: modelVCD)
-        let sim = try CycleSimulator(p, observers: [VCDWriter(writer, window: window)]) { _ in }
+        let sim = try CycleSimulator(p, observers: [WaveformWriter(vcd: writer, window: window)]) { _ in }
         try sim.execute(items)
         _ = try sim.finish()
         let rtlText = try String(contentsOfFile: rtlVCD, encoding: .utf8), modelText = try String(contentsOfFile: modelVCD, encoding: .utf8)
@@ -161,4 +161,69 @@ func vcdValues(_ vcd: String) -> [String: [(time: Int, value: String)]] {
 /// A signal's value at `time`: its last change at or before it.
 func value(_ timeline: [(time: Int, value: String)], at time: Int) -> String {
     timeline.last { $0.time <= time }?.value ?? "none"
+}
+
+/// `run --fst` writes the same waveform as `--vcd`, in GTKWave's compressed
+/// format: read back by GTKWave's own `fst2vcd`, every signal has the same
+/// value changes at the same times, x included; an interrupted run's FST is
+/// still a complete file.
+@Suite(.serialized) struct FSTWaveforms {
+    @Test(arguments: [UnitParameters(width: 8, contexts: 4, storage: .ff),
+                      UnitParameters(width: 70, contexts: 8, storage: .sram, readLatency: 2)])
+    func fstEqualsVCD(_ p: UnitParameters) throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/fst2vcd"), "fst2vcd is not installed (apt-get install gtkwave)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-fst-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let program = dir.appendingPathComponent("p.atk")
+        try "load 1, 3\naccum 1, 0x5\nread 1\nswap 1, 7\nnop 2\nreset 2\nload 2, 9\naccum 2, 1\nread 2\nread 3\n"
+            .write(to: program, atomically: true, encoding: .utf8)
+        let vcd = dir.appendingPathComponent("w.vcd").path, fst = dir.appendingPathComponent("w.fst").path
+        let r = try runAtomik(["run", program.path, "--engine", "cycle"] + p.arguments
+                              + ["--vcd", vcd, "--fst", fst, "--vcd-contexts", "4"])
+        #expect(r.status == 0, "\(r.text)")
+        let converted = dir.appendingPathComponent("fst2vcd.vcd").path
+        let c = Process()
+        c.executableURL = URL(fileURLWithPath: "/usr/bin/fst2vcd")
+        c.arguments = ["-f", fst, "-o", converted]
+        c.standardError = FileHandle.nullDevice
+        try c.run()
+        c.waitUntilExit()
+        #expect(c.terminationStatus == 0)
+        let ours = vcdValues(try String(contentsOfFile: vcd, encoding: .utf8))
+        let theirs = vcdValues(try String(contentsOfFile: converted, encoding: .utf8))
+        // fst2vcd writes x at full width ("xxxx"), our VCD writes "x".
+        func unified(_ t: [(time: Int, value: String)]) -> [String] {
+            t.map { "\($0.time):\($0.value.allSatisfy { $0 == "x" } ? "x" : $0.value)" }
+        }
+        #expect(ours.count > 20 && Set(ours.keys) == Set(theirs.keys), "\(Set(ours.keys).symmetricDifference(theirs.keys))")
+        for (path, timeline) in ours {
+            #expect(unified(timeline) == unified(theirs[path] ?? []), "\(p) \(path)")
+        }
+    }
+
+    @Test func interruptedFSTIsComplete() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/fst2vcd"), "fst2vcd is not installed (apt-get install gtkwave)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-fst-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let program = dir.appendingPathComponent("p.atk")
+        try "load 1, 3\nnop 100000000\n".write(to: program, atomically: true, encoding: .utf8)
+        let fst = dir.appendingPathComponent("w.fst").path
+        let r = try runAtomik(["run", program.path, "--engine", "cycle", "--width", "8", "--contexts", "4", "--fst", fst],
+                              interruptAfter: 3)
+        #expect(r.status == 130, "\(r.text)")
+        #expect(r.text.contains("the waveform ends at the last cycle run"))
+        let c = Process()
+        c.executableURL = URL(fileURLWithPath: "/usr/bin/fst2vcd")
+        c.arguments = ["-f", fst]
+        let pipe = Pipe()
+        c.standardOutput = pipe
+        c.standardError = FileHandle.nullDevice
+        try c.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        c.waitUntilExit()
+        #expect(c.terminationStatus == 0)
+        #expect(risingEdges(text, of: "clk_i").count > 1000)
+    }
 }

@@ -158,7 +158,7 @@ func vectorLines(_ path: String) throws -> [Substring] {
             defer { removeDirectory(dir) }
             let trace = try ByteWriter(path: "\(dir)/t.trace"), vcd = try ByteWriter(path: "\(dir)/t.vcd")
             let p = UnitParameters(width: 70, contexts: 16, storage: .sram, readLatency: 1)
-            let sim = try CycleSimulator(p, observers: [CycleTraceWriter(trace), VCDWriter(vcd, bankLimit: 4)]) { _ in }
+            let sim = try CycleSimulator(p, observers: [CycleTraceWriter(trace), WaveformWriter(vcd: vcd, bankLimit: 4)]) { _ in }
             try sim.execute(Array(Recipe.reset.items(width: 70, contexts: 16, length: 1500, seed: 5)))
             _ = try sim.finish()
             outputs.append(try ["t.trace", "t.vcd"].map { try Data(contentsOf: URL(fileURLWithPath: "\(dir)/\($0)")) })
