@@ -91,6 +91,14 @@ public struct CosimSession {
             + ((try? DUTBuild.rtlHash(DUTPreset.unit(options.parameters, rtl: options.rtlDirectory))).map { ["--rtl-hash", $0] } ?? [])
     }
 
+    /// The command a replay line starts with: it names the RTL when it is not the tool's own rtl/ (a copy such as a mutant).
+    var replayCommand: String {
+        let own = try? RTLSimulator.repositoryRoot().appendingPathComponent("rtl").standardizedFileURL.path
+        guard let file = try? DUTPreset.unit(options.parameters, rtl: options.rtlDirectory).files.first else { return "atomik cosim" }
+        let directory = (file as NSString).deletingLastPathComponent
+        return directory == own ? "atomik cosim" : "ATOMIK_RTL_DIR=\(directory) atomik cosim"
+    }
+
     /// Divergences after more items than this get the model's waveform only:
     /// no Icarus waveform and no shrinking of such a long prefix.
     public var reportItemLimit = 1_000_000
@@ -167,14 +175,40 @@ public struct CosimSession {
             }
         }
         let culprit = log.culprit(of: d)
+        let inFlight = Set(culprit?.inFlight ?? [])
+        let context = culprit.map { "context \($0.instruction.address)" } ?? ""
         say("operations accepted up to cycle \(d.cycle) (the last \(log.recent.count)):")
         say("  index  line  operation                   accepted")
         func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(1, n - s.count)) }
+        func named(_ op: OperationLog.Accepted) -> String {
+            "index \(op.index)\(lines[op.index].map { ", line \($0)" } ?? "") (\(TextFormat.format(.op(op.instruction))), accepted in cycle \(op.cycle))"
+        }
         for op in log.recent {
-            let mark = op.index == culprit?.index ? "   <-- " + (d.signal.hasPrefix("result") ? "its result differs" : "its bank write differs") : ""
+            var mark = ""
+            if op.index == culprit?.index {
+                mark = "   <-- " + (d.signal.hasPrefix("result") ? "its result differs" : "its bank write differs")
+            } else if inFlight.contains(op.index) {
+                mark = "   <-- not yet written back when index \(culprit!.index) read \(context): forwarded"
+            }
             say("  " + pad("\(op.index)", 7) + pad(lines[op.index].map(String.init) ?? "-", 6)
                 + pad(TextFormat.format(.op(op.instruction)), 28) + "cycle \(op.cycle)" + mark)
         }
+        guard let culprit else { return }
+        let sources = log.recent.filter { inFlight.contains($0.index) }
+        if sources.isEmpty {
+            say("cause: \(named(culprit)); no earlier operation on \(context) was in the pipeline when it was accepted, "
+                + "so it read the banks' own value: the fault is in how it is computed or stored")
+        } else {
+            say("cause: \(named(culprit)) read \(context) while " + sources.map(named).joined(separator: " and ")
+                + " had not yet written it back: its value depends on forwarding from "
+                + (sources.count == 1 ? "that operation" : "those operations"))
+        }
+    }
+
+    /// The operation a trace line offers, by mnemonic, to follow the line ("" for an idle or reset cycle).
+    static func operation(inTraceLine line: String) -> String {
+        guard let r = try? TraceRecord(line: Substring(line)), let op = r.offered else { return "" }
+        return "   | " + TextFormat.format(.op(op)) + (r.outputs.opReady ? "" : " (not taken)")
     }
 
     /// A path inside the output directory as the user named the directory.
@@ -207,10 +241,10 @@ public struct CosimSession {
         if let c = o.coreMismatch { say("MODEL vs SOFTWARE CORE at \(c)") }
         if !o.sideBySide.isEmpty {
             say("last \(o.sideBySide.count) cycles, model | rtl (\(CycleTraceWriter.header(p).split(separator: "\n")[1].dropFirst(2))):")
-            for (m, r) in o.sideBySide { say("  \(m)" + (m == r ? "" : "\n  \(r)   <-- rtl")) }
+            for (m, r) in o.sideBySide { say("  \(m)" + Self.operation(inTraceLine: m) + (m == r ? "" : "\n  \(r)   <-- rtl")) }
         }
         if case .recipe(_, let seed, _) = stimulus { say("seed \(seed)") }
-        say("replay: atomik cosim " + (stimulus.arguments + design + ["--simulator", o.simulator.rawValue])
+        say("replay: \(replayCommand) " + (stimulus.arguments + design + ["--simulator", o.simulator.rawValue])
             .joined(separator: " "))
 
         try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
@@ -251,7 +285,7 @@ public struct CosimSession {
             let path = "\(outputDirectory)/\(o.simulator.rawValue)-divergence-program.atk"
             let file = try AtomicOutput(path: path)
             try file.writer.write("# the \(prefix.count) items of \(stimulus.arguments.joined(separator: " ")) up to the divergence; replay with\n"
-                                  + "# atomik cosim \(path) \((design + ["--simulator", o.simulator.rawValue]).joined(separator: " "))\n")
+                                  + "# \(replayCommand) \(path) \((design + ["--simulator", o.simulator.rawValue]).joined(separator: " "))\n")
             for item in prefix { try file.writer.write(TextFormat.format(item) + "\n") }
             try file.commit()
             say("program up to the divergence: \(shown(path))")
@@ -269,7 +303,7 @@ public struct CosimSession {
         }
         let file = try AtomicOutput(path: path)
         try file.writer.write("# shrunk by atomik cosim from \(prefix.count) items; replay with\n"
-                              + "# atomik cosim \(path) \((design + ["--simulator", o.simulator.rawValue]).joined(separator: " "))\n")
+                              + "# \(replayCommand) \(path) \((design + ["--simulator", o.simulator.rawValue]).joined(separator: " "))\n")
         for item in small { try file.writer.write(TextFormat.format(item) + "\n") }
         try file.commit()
         say("shrunk: \(prefix.count) -> \(small.count) items, saved to \(shown(path))")
@@ -277,13 +311,17 @@ public struct CosimSession {
 }
 
 /// Watches the model up to a cycle: the operations it accepted (index in the
-/// program, cycle, instruction; the last `keep` of them), and which one each
-/// result and bank write belongs to.
+/// program, cycle, instruction; the last `keep` of them), which one each
+/// result and bank write belongs to, and which earlier operations on the same
+/// context were still in the pipeline (not yet written to the banks) when
+/// each was accepted: the values it read had to be forwarded from those.
 final class OperationLog: CycleObserver {
     struct Accepted {
         var index: Int
         var cycle: Int
         var instruction: Instruction
+        /// Indices of the operations on the same context accepted before it and not yet written back.
+        var inFlight: [Int] = []
     }
     let until: Int
     let keep: Int
@@ -291,8 +329,12 @@ final class OperationLog: CycleObserver {
     private var accepted = 0
     /// READ and SWAP operations accepted whose result has not come yet, oldest first.
     private var awaiting: [Accepted] = []
+    /// LOAD, ACCUM and SWAP operations accepted whose bank write has not come yet, oldest first.
+    private var writing: [Accepted] = []
     /// The operation of the latest result (the result port holds it).
     private(set) var lastResult: Accepted?
+    /// The operation of the latest bank write, and its cycle.
+    private(set) var lastWrite: (cycle: Int, op: Accepted)?
 
     init(until: Int, keep: Int) { self.until = until; self.keep = keep }
 
@@ -301,26 +343,32 @@ final class OperationLog: CycleObserver {
 
     func record(_ r: TraceRecord, unit: any CycleUnit) {
         guard r.cycle <= until else { return }
-        guard r.inputs.rstN else { awaiting.removeAll(); return }
+        guard r.inputs.rstN else { awaiting.removeAll(); writing.removeAll(); return }
         if r.outputs.resultValid, !awaiting.isEmpty { lastResult = awaiting.removeFirst() }
         if r.inputs.opValid && r.outputs.opReady {
             let i = r.inputs
-            let op = Accepted(index: accepted, cycle: r.cycle,
-                              instruction: Instruction(opcode: i.opCode, address: i.opAddr, data: i.opCode == .read || (i.opCode == .swap && i.opKeep) ? .zero : i.opData,
-                                                       keep: i.opCode == .swap && i.opKeep))
+            var op = Accepted(index: accepted, cycle: r.cycle, instruction: r.offered!)
+            op.inFlight = writing.filter { $0.instruction.address == i.opAddr }.map(\.index)
             accepted += 1
             recent.append(op)
             if recent.count > keep { recent.removeFirst() }
             if i.opCode.producesResult { awaiting.append(op) }
+            if i.opCode != .read { writing.append(op) }
+        }
+        // The write of the edge ending this cycle belongs to the oldest operation writing that context
+        // (none: the clear sweep after a reset).
+        if !r.write.isEmpty, let k = writing.firstIndex(where: { $0.instruction.address == r.write.address }) {
+            lastWrite = (r.cycle, writing.remove(at: k))
         }
     }
 
-    /// The operation whose result or bank write a divergence is in: the latest
-    /// result's for result signals, else the latest accepted operation on the
-    /// context written that writes the banks.
+    /// The operation whose result or bank write a divergence is in.
     func culprit(of d: TraceDifference) -> Accepted? {
         if d.signal.hasPrefix("result") { return lastResult }
-        guard let context = d.context else { return nil }
-        return recent.last { $0.instruction.address == context && $0.instruction.opcode != .read && $0.cycle <= d.cycle }
+        guard let w = lastWrite, w.cycle == d.cycle else { return nil }
+        return w.op
     }
+
+    /// The operation accepted in `cycle`, if any is still listed.
+    func accepted(inCycle cycle: Int) -> Accepted? { recent.last { $0.cycle == cycle } }
 }

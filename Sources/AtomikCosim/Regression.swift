@@ -137,7 +137,7 @@ public enum Regression {
                               failureType: r.outcome.divergence != nil ? "divergence" : "model mismatch",
                               systemOut: r.outcome.sideBySide.isEmpty ? nil
                                   : "the last cycles up to the divergence, the model's line above the RTL's:\n"
-                                  + r.outcome.sideBySide.map { "model \($0.model)\nrtl   \($0.rtl)" }.joined(separator: "\n"))
+                                  + r.outcome.sideBySide.map { "model \($0.model)\(CosimSession.operation(inTraceLine: $0.model))\nrtl   \($0.rtl)" }.joined(separator: "\n"))
         }, name: name, properties: properties)
     }
 }

@@ -61,6 +61,14 @@ public struct TraceRecord: Hashable, Sendable {
         return String(decoding: b, as: UTF8.self)
     }
 
+    /// The operation offered in this cycle (nil when idle or in reset), as an instruction.
+    public var offered: Instruction? {
+        let i = inputs
+        guard i.rstN && i.opValid else { return nil }
+        let keep = i.opCode == .swap && i.opKeep
+        return Instruction(opcode: i.opCode, address: i.opAddr, data: i.opCode == .read || keep ? .zero : i.opData, keep: keep)
+    }
+
     /// The fields of a trace line, in order (writes, if any, follow them).
     static let fieldNames = ["cycle", "rst_n", "op_valid", "op_code", "op_keep", "op_addr", "op_data",
                              "op_ready", "done", "result_valid", "result_data"]

@@ -180,7 +180,16 @@ func simulatorsInstalled() -> Bool {
         _ = try session.run { lines.append($0) }
         let marked = try #require(lines.first { $0.hasSuffix("<-- its bank write differs") }, "\(lines)")
         #expect(marked.contains("swap 0") && marked.contains("cycle 12"), "\(marked)")
-        #expect(lines.contains { $0.contains("accum 0, 0x980a") && $0.contains("cycle 11") }, "the ACCUM two cycles before is listed")
+        let forwarded = try #require(lines.first { $0.contains("accum 0, 0x980a") && $0.contains("cycle 11") }, "the ACCUM before is listed")
+        #expect(forwarded.hasSuffix("<-- not yet written back when index 3 read context 0: forwarded"), "\(forwarded)")
+        let cause = try #require(lines.first { $0.hasPrefix("cause: ") }, "\(lines)")
+        #expect(cause.contains("index 3 (swap 0, accepted in cycle 12) read context 0 while index 2 (accum 0, 0x980a, accepted in cycle 11)"),
+                "\(cause)")
+        // The replay names the RTL it ran on (a copy), besides checking its hash.
+        #expect(lines.contains { $0.hasPrefix("replay: ATOMIK_RTL_DIR=\(rtl.standardizedFileURL.path) atomik cosim --recipe hazard") },
+                "\(lines)")
+        // The side-by-side cycles name what they offer by mnemonic.
+        #expect(lines.contains { $0.hasPrefix("  11 ") && $0.hasSuffix("| accum 0, 0x980a") }, "\(lines)")
         let program = out.appendingPathComponent("verilator-divergence-program.atk")
         #expect(FileManager.default.fileExists(atPath: program.path))
         // From the program file, each operation also gets its line.
@@ -194,6 +203,34 @@ func simulatorsInstalled() -> Bool {
         let line = try #require(Int(fields[1]), "\(again)")
         let text = try String(contentsOf: program, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
         #expect(text[line - 1] == "swap 0", "line \(line) of the program is the operation named")
+    }
+
+    /// At read latency 2 a missing forward from the write before shows up two
+    /// cycles after the operation it should have forwarded: the report names
+    /// that operation as the cause, with its program line.
+    @Test func divergenceNamesTheForwardedOperationAtLatencyTwo() throws {
+        try #require(simulatorsInstalled(), "iverilog and verilator are not installed")
+        let mutant = MutationCheck.mutants.first { $0.name == "sram: no forward from the write before" }!
+        let rtl = try MutationCheck.apply(mutant, rtl: repositoryRoot.appendingPathComponent("rtl"))
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-report-\(UUID())")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: rtl); try? FileManager.default.removeItem(at: out) }
+        let program = out.appendingPathComponent("p.atk")
+        // accum 2 is written back two edges after it is taken: the read of context 2 two cycles later needs fw2.
+        try "load 2, 0x11\nread 5\nread 6\naccum 2, 0x0f\nread 4\nread 2\n".write(to: program, atomically: true, encoding: .utf8)
+        var options = CosimOptions(parameters: UnitParameters(width: 8, contexts: 8, storage: .sram, readLatency: 2))
+        options.rtlDirectory = rtl.path
+        options.contextCycles = 6
+        var session = CosimSession(options: options, stimulus: .program(path: program.path), simulators: [.verilator],
+                                   outputDirectory: out.appendingPathComponent("report").path)
+        session.shrink = false
+        var lines: [String] = []
+        let outcomes = try session.run { lines.append($0) }
+        #expect(outcomes.first?.passed == false)
+        let cause = try #require(lines.first { $0.hasPrefix("cause: ") }, "\(lines)")
+        #expect(cause.contains("index 5, line 6 (read 2,") && cause.contains("while index 3, line 4 (accum 2, 0xf,"), "\(cause)")
+        let marked = try #require(lines.first { $0.hasSuffix("<-- its result differs") }, "\(lines)")
+        #expect(marked.contains("read 2"), "\(marked)")
     }
 
     /// A program file is read as the co-simulation runs (bounded memory), so
