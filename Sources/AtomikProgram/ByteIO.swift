@@ -35,7 +35,7 @@ public final class ByteReader {
                 throw ProgramError("cannot open '\(path)': \(String(cString: strerror(errno)))")
             }
             fd = f; ownsFD = true; name = path
-            RunFiles.opened(input: f)
+            do { try RunFiles.opened(input: f, path: path) } catch { close(f); throw error }
         }
         capacity = 1 << 16
         buffer = .allocate(capacity: capacity)
@@ -233,7 +233,7 @@ public enum RunFiles {
     nonisolated(unsafe) public static var checking = false
 
     struct FileID: Hashable { let device: UInt64; let inode: UInt64 }
-    private static let files = Mutex((inputs: Set<FileID>(), outputs: Set<String>()))
+    private static let files = Mutex((inputs: Set<FileID>(), outputs: Set<String>(), existingOutputs: Set<FileID>()))
 
     static func id(_ st: stat) -> FileID { FileID(device: UInt64(st.st_dev), inode: UInt64(st.st_ino)) }
 
@@ -243,12 +243,17 @@ public enum RunFiles {
         return stat(a, &x) == 0 && stat(b, &y) == 0 && id(x) == id(y)
     }
 
-    /// An input was opened as `fd`.
-    static func opened(input fd: Int32) {
+    /// An input `path` was opened as `fd`; refused when an output of this run claimed it first.
+    static func opened(input fd: Int32, path: String) throws {
         guard checking else { return }
         var st = stat()
         guard fstat(fd, &st) == 0 else { return }
-        files.withLock { _ = $0.inputs.insert(id(st)) }
+        try files.withLock { f in
+            if f.existingOutputs.contains(id(st)) {
+                throw ProgramError("'\(path)' is an output of this run: reading it as an input would destroy it (name another output)")
+            }
+            f.inputs.insert(id(st))
+        }
     }
 
     /// Claims `path` (resolved, absolute) as an output of this run, whose file (if it exists) is `existing`.
@@ -261,6 +266,7 @@ public enum RunFiles {
             guard f.outputs.insert(resolved).inserted else {
                 throw ProgramError("'\(shown)' is named twice as an output of this run (each output needs a file of its own)")
             }
+            if let existing { f.existingOutputs.insert(id(existing)) }
         }
     }
 }

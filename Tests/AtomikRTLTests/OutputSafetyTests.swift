@@ -36,6 +36,19 @@ import Testing
             #expect(try Data(contentsOf: program) == original, "\(arguments) changed the input")
         }
         #expect(!FileManager.default.fileExists(atPath: path("t")), "nothing written for a refused run")
+        // Commands whose outputs go into a directory, or that read a list: the same rule.
+        let set = dir.appendingPathComponent("set")
+        try FileManager.default.createDirectory(at: set, withIntermediateDirectories: true)
+        let own = set.appendingPathComponent("program.atk"), list = dir.appendingPathComponent("list.txt")
+        try Data(contentsOf: program).write(to: own)
+        try "width=8 contexts=2 storage=ff recipe=uniform seed=1 length=20 simulator=verilator\n".write(to: list, atomically: true, encoding: .utf8)
+        for (arguments, file) in [(["vectors", own.path, "--width", "8", "--contexts", "2", "--out", set.path], own),
+                                  (["cosim", "--regress", list.path, "--junit", list.path], list)] {
+            let before = try Data(contentsOf: file)
+            let (status, text) = try runAtomik(arguments)
+            #expect(status == 2 && text.contains("of this run"), "\(arguments): \(text)")
+            #expect(try Data(contentsOf: file) == before, "\(arguments) changed its input")
+        }
         // A link to the input is the input.
         try FileManager.default.createSymbolicLink(atPath: path("alias.atk"), withDestinationPath: program.path)
         let (status, text) = try runAtomik(["asm", program.path, "-o", path("alias.atk")])
