@@ -248,6 +248,8 @@ public struct CosimSession {
             .joined(separator: " "))
 
         try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+        removeEarlierReport(in: outputDirectory, ["divergence-model.vcd", "divergence-rtl.vcd", "divergence-program.atk", "divergence-min.atk"]
+                                .map { "\(o.simulator.rawValue)-\($0)" }, sparing: input)
         // The items up to the divergence, in memory only when short enough to replay in Icarus and shrink.
         let long = o.itemsRun > reportItemLimit
         let prefix = long ? [] : try input.items(p, limit: o.itemsRun)
@@ -307,6 +309,16 @@ public struct CosimSession {
         for item in small { try file.writer.write(TextFormat.format(item) + "\n") }
         try file.commit()
         say("shrunk: \(prefix.count) -> \(small.count) items, saved to \(shown(path))")
+    }
+}
+
+/// Removes the files `names` in `dir` that an earlier report left (but not the program this run reads),
+/// so the directory holds this report's files only.
+func removeEarlierReport(in dir: String, _ names: [String], sparing input: CosimStimulus) {
+    for name in names {
+        let path = "\(dir)/\(name)"
+        if case .program(let program, _) = input, RunFiles.sameFile(program, path) { continue }
+        unlink(path)
     }
 }
 

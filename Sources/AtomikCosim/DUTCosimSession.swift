@@ -156,6 +156,7 @@ public struct DUTCosimSession {
         }
         try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
         let sim = o.simulator.rawValue
+        removeEarlierReport(in: outputDirectory, ["fault-program.atk", "fault.vcd", "fault-min.atk"].map { "\(sim)-\($0)" }, sparing: input)
         var program: String
         switch input {
         case .program(let path, _): program = URL(fileURLWithPath: path).standardizedFileURL.path

@@ -73,11 +73,11 @@ public enum DUTVectors {
         let manifest = try AtomicOutput(path: "\(directory)/\(VectorGenerator.manifestFile)")
         defer { if !completed { manifest.discard() } }
         try manifest.writer.write(manifestJSON(dut, stimulus: stimulus, report: report, expected: expected))
-        for output in [commands] + (results.map { [$0] } ?? []) + [program] + outputs + [manifest] { try output.commit() }
-        completed = true
         report.files = [commandsFile] + (expected ? [expectedFile] : [])
             + [VectorGenerator.programFile, bridgeFile, testbenchFile, verilatorMainFile, VectorGenerator.manifestFile]
-        VectorGenerator.removeStale(in: directory, keeping: report.files)
+        try VectorGenerator.commitSet([commands] + (results.map { [$0] } ?? []) + [program] + outputs, manifest: manifest,
+                                      in: directory, keeping: report.files)
+        completed = true
         return report
     }
 

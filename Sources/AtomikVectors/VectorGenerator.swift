@@ -155,13 +155,9 @@ public enum VectorGenerator {
         let manifest = try manifestJSON(job, cycles: stats.cycles, coverage: report.coverage)
         let manFile = try AtomicOutput(path: "\(dir)/\(manifestFile)")
         try manFile.writer.write(manifest)
-        try stimFile.commit()
-        try expFile?.commit()
-        try progFile.commit()
-        try manFile.commit()
-        completed = true
         report.files = [stimulusFile] + (job.expected ? [expectedFile] : []) + [programFile, manifestFile]
-        removeStale(in: dir, keeping: report.files)
+        try commitSet([stimFile] + (expFile.map { [$0] } ?? []) + [progFile], manifest: manFile, in: dir, keeping: report.files)
+        completed = true
         return report
     }
 
@@ -169,9 +165,14 @@ public enum VectorGenerator {
     static let setFiles = [stimulusFile, expectedFile, programFile, manifestFile, DUTVectors.commandsFile, DUTVectors.expectedFile,
                            DUTVectors.bridgeFile, DUTVectors.testbenchFile, DUTVectors.verilatorMainFile]
 
-    /// Removes the files an earlier run left in `dir` that this one did not write, so the
-    /// directory holds one run's complete set (its manifest, written last, lists it).
-    static func removeStale(in dir: String, keeping written: [String]) {
+    /// Renames a run's files into `dir` as one set: an earlier run's manifest goes first (so
+    /// a failure part way leaves no manifest, and the set is visibly incomplete), then the
+    /// files, the new manifest last, and what an earlier run left that this one did not
+    /// write (`written` names this run's files) is removed.
+    static func commitSet(_ files: [AtomicOutput], manifest: AtomicOutput, in dir: String, keeping written: [String]) throws {
+        unlink("\(dir)/\(manifestFile)")
+        for file in files { try file.commit() }
+        try manifest.commit()
         for name in setFiles where !written.contains(name) { unlink("\(dir)/\(name)") }
     }
 

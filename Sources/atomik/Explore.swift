@@ -165,8 +165,9 @@ extension Atomik {
                 throw Interrupted("interrupted with \(results.count) points done; they are cached, so the same command resumes")
             }
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            // The set is written whole or not at all: every file is staged, then all are renamed into place,
-            // results.json last; charts of devices this run has not are removed.
+            // The set is written whole or not at all: every file is staged, an earlier run's results.json
+            // (the mark of a complete set) is removed, then all are renamed into place, results.json last;
+            // charts of devices this run has not are removed.
             var staged: [AtomicOutput] = []
             func stage(_ name: String, _ text: String) throws {
                 let f = try AtomicOutput(path: "\(out)/\(name)")
@@ -183,6 +184,7 @@ extension Atomik {
             try stage("report.html", ExploreReport.html(results, devices: deviceList, options: description,
                                                         provenance: try provenance()))
             try stage("results.json", try ExploreReport.json(results))
+            unlink("\(out)/results.json")
             for f in staged { try f.commit() }
             for d in Device.allCases where !deviceList.contains(d) {
                 unlink("\(out)/chart-\(d.rawValue).svg")

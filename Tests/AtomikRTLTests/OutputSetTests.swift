@@ -30,6 +30,23 @@ import Testing
                                    "atomik_bridge_tb_main.cpp", "manifest.json", "notes.txt"], "no stale stimulus.hex")
     }
 
+    /// A divergence report replaces an earlier one in --out: a run that shrinks nothing
+    /// leaves no shrunk program of the run before beside its own files.
+    @Test func divergenceReportsAreOneSet() throws {
+        try #require(installed(.verilator), "verilator is not installed")
+        let dir = try directory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fixture = repositoryRoot.appendingPathComponent("Tests/AtomikCosimTests/Fixtures/aliased/aliased.yaml").path
+        let out = dir.appendingPathComponent("r")
+        let base = ["cosim", "--recipe", "uniform", "--seed", "1", "--length", "300", "--dut", fixture, "--simulator", "verilator",
+                    "--out", out.path]
+        #expect(try runAtomik(base).status == 1)
+        #expect(try files(out).contains("verilator-fault-min.atk"))
+        #expect(try runAtomik(base + ["--no-shrink"]).status == 1)
+        let after = try files(out)
+        #expect(!after.contains("verilator-fault-min.atk") && after.contains("verilator-fault-program.atk"), "no stale shrunk program: \(after)")
+    }
+
     @Test func explorationReportsAreOneSet() throws {
         try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/yosys") || ProcessInfo.processInfo.environment["CI"] != nil, "yosys is not installed")
         let dir = try directory()
