@@ -36,8 +36,9 @@ public enum ToolProcess {
         let deadline = ContinuousClock.now + timeout
         var timedOut = false
         func stop() {
+            // 0.3 s to stop on SIGTERM, so the run answers a signal within a second.
             p.terminate()
-            for _ in 0..<50 where p.isRunning { usleep(20_000) }
+            for _ in 0..<15 where p.isRunning { usleep(20_000) }
             if p.isRunning { kill(p.processIdentifier, SIGKILL) }
             p.waitUntilExit()
         }

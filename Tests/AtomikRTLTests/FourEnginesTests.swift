@@ -24,6 +24,15 @@ func atomikExecutable() throws -> String {
 func runAtomik(_ arguments: [String], input: URL? = nil, interruptAfter: TimeInterval? = nil,
                withOutput: Bool = false, in directory: URL? = nil,
                environment: [String: String] = [:]) throws -> (status: Int32, text: String) {
+    let r = try signalAtomik(arguments, input: input, after: interruptAfter, withOutput: withOutput, in: directory, environment: environment)
+    return (r.status, r.text)
+}
+
+/// Runs the tool as `runAtomik` does and, `after` seconds, sends it `signal`;
+/// `answered` is the time from the signal to the process's exit.
+func signalAtomik(_ arguments: [String], input: URL? = nil, after: TimeInterval?, signal: Int32 = SIGINT,
+                  withOutput: Bool = false, in directory: URL? = nil,
+                  environment: [String: String] = [:]) throws -> (status: Int32, text: String, answered: TimeInterval) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: try atomikExecutable())
     p.arguments = arguments
@@ -34,13 +43,15 @@ func runAtomik(_ arguments: [String], input: URL? = nil, interruptAfter: TimeInt
     p.standardOutput = withOutput ? pipe : FileHandle.nullDevice
     p.standardError = pipe
     try p.run()
-    if let interruptAfter {
-        Thread.sleep(forTimeInterval: interruptAfter)
-        kill(p.processIdentifier, SIGINT)
+    var signalled = Date()
+    if let after {
+        Thread.sleep(forTimeInterval: after)
+        signalled = Date()
+        kill(p.processIdentifier, signal)
     }
     let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     p.waitUntilExit()
-    return (p.terminationStatus, text)
+    return (p.terminationStatus, text, Date().timeIntervalSince(signalled))
 }
 
 @Suite(.serialized) struct FourEngines {
