@@ -158,9 +158,13 @@ public enum JUnit {
         public var systemOut: String?
     }
 
-    /// The suite's properties: the tool, and the RTL it checked with the hash replay commands check (`DUTBuild.rtlHash`).
-    public static func properties(rtl: String, hash: String) -> [(name: String, value: String)] {
-        [("tool", ToolVersion.string), ("rtl", rtl), ("rtl-hash", hash)]
+    /// The suite's properties: the tool, the simulators that ran (their versions), and the RTL
+    /// it checked with the hash replay commands check (`DUTBuild.rtlHash`). Each test case's
+    /// name holds its design point and seed, and its replay command all of its options.
+    public static func properties(rtl: String, hash: String, simulators: [RTLSimulator]) -> [(name: String, value: String)] {
+        [("tool", ToolVersion.string)]
+            + RTLSimulator.allCases.filter(simulators.contains).map { ($0.rawValue, ToolProcess.version($0.tool.command, flag: "-V")) }
+            + [("rtl", rtl), ("rtl-hash", hash)]
     }
 
     public static func xml(_ cases: [Case], name: String, properties: [(name: String, value: String)] = [],

@@ -100,11 +100,32 @@ public enum ExploreReport {
 
     /// Points on the Pareto front of (fewer logic cells, more throughput) on `device`.
     public static func paretoFront(_ results: [PointResult], device: Device, by measure: Throughput = .operations) -> Set<String> {
-        let pts = results.compactMap { r -> (String, Double, Double)? in
-            guard let t = measure.value(r, device), let lc = logicCells(r, device) else { return nil }
-            return (r.name, Double(lc), t)
+        nondominated(results, device: device) { r in measure.value(r, device).map { [$0] } }
+    }
+
+    /// The ops/s front of each width on its own (a designer who has fixed W compares only those).
+    public static func widthFronts(_ results: [PointResult], device: Device) -> Set<String> {
+        Dictionary(grouping: results, by: \.width).values.reduce(into: Set<String>()) { $0.formUnion(paretoFront($1, device: device)) }
+    }
+
+    /// The capacity-aware front: fewer logic cells, more bits/s and more state held
+    /// (contexts x width bits), so a point that stores more is not beaten by a smaller, faster one.
+    public static func capacityFront(_ results: [PointResult], device: Device) -> Set<String> {
+        nondominated(results, device: device) { r in Throughput.bits.value(r, device).map { [$0, Double(r.contexts * r.width)] } }
+    }
+
+    /// The points that no other beats: none has at most their logic cells on `device` and at least
+    /// each of their `merits` (larger is better), better in one. Points without figures take no part.
+    static func nondominated(_ results: [PointResult], device: Device, _ merits: (PointResult) -> [Double]?) -> Set<String> {
+        let pts = results.compactMap { r -> (name: String, cells: Double, merits: [Double])? in
+            guard let m = merits(r), let lc = logicCells(r, device) else { return nil }
+            return (r.name, Double(lc), m)
         }
-        return Set(pts.filter { a in !pts.contains { b in b.1 <= a.1 && b.2 >= a.2 && (b.1 < a.1 || b.2 > a.2) } }.map(\.0))
+        func beats(_ b: (name: String, cells: Double, merits: [Double]), _ a: (name: String, cells: Double, merits: [Double])) -> Bool {
+            b.cells <= a.cells && zip(b.merits, a.merits).allSatisfy { $0 >= $1 }
+                && (b.cells < a.cells || zip(b.merits, a.merits).contains { $0 > $1 })
+        }
+        return Set(pts.filter { a in !pts.contains { beats($0, a) } }.map(\.name))
     }
 
     /// Round tick values from 0 past `maximum`: steps of 1, 2 or 5 times a power of ten, four to eight of them.
@@ -193,12 +214,15 @@ public enum ExploreReport {
         var columns = ["point", "W", "C", "storage", "latency", "LUT4", "FF", "carry", "BRAM", "cycles/op (\(chartWorkload))"]
         for d in devices {
             columns += ["\(d.rawValue) logic cells", "\(d.rawValue) Fmax MHz", "\(d.rawValue) M ops/s", "\(d.rawValue) Gbit/s",
-                        "\(d.rawValue) front (ops/s)", "\(d.rawValue) front (bits/s)"]
+                        "\(d.rawValue) front (ops/s)", "\(d.rawValue) front (bits/s)", "\(d.rawValue) front of its width (ops/s)",
+                        "\(d.rawValue) front with capacity (bits/s, C x W)"]
         }
         columns.append("notes")
         h += "<table id=\"points\"><thead><tr>" + columns.enumerated().map { k, c in
             "<th\(k == 0 || k == 3 || c == "notes" ? " class=\"l\"" : "")>\(esc(c))</th>" }.joined() + "</tr></thead><tbody>\n"
-        let fronts = devices.map { d in Throughput.allCases.map { paretoFront(results, device: d, by: $0) } }
+        let fronts = devices.map { d in
+            Throughput.allCases.map { paretoFront(results, device: d, by: $0) } + [widthFronts(results, device: d), capacityFront(results, device: d)]
+        }
         for r in results {
             func cell(_ text: String, _ value: Double? = nil, left: Bool = false) -> String {
                 "<td" + (value.map { " data-value=\"\($0)\"" } ?? "") + (left ? " class=\"l\"" : "") + ">\(esc(text))</td>"
@@ -215,8 +239,7 @@ public enum ExploreReport {
                 let lc = logicCells(r, d), ops = Throughput.operations.value(r, d), bits = Throughput.bits.value(r, d)
                 row += cell(lc.map(String.init) ?? "-", lc.map(Double.init)) + cell(deviceText(r, d), r.devices.first { $0.device == d }?.report?.fmaxMHz)
                     + cell(number(ops), ops) + cell(number(bits, "%.2f"), bits)
-                    + cell(fronts[k][0].contains(r.name) ? "yes" : "", fronts[k][0].contains(r.name) ? 1 : 0)
-                    + cell(fronts[k][1].contains(r.name) ? "yes" : "", fronts[k][1].contains(r.name) ? 1 : 0)
+                for front in fronts[k] { row += cell(front.contains(r.name) ? "yes" : "", front.contains(r.name) ? 1 : 0) }
                 if let dr = r.devices.first(where: { $0.device == d }) {
                     if dr.status != .ok { notes.append("\(d.rawValue): \(deviceText(r, d))" + (dr.note.map { " (\($0))" } ?? "")) }
                 } else {

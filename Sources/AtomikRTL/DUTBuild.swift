@@ -110,9 +110,16 @@ public enum DUTBuild {
 
     /// A hash of RTL files' names and contents (not their directories), so a copy
     /// elsewhere hashes the same: replay commands and JUnit carry it.
+    /// How `contentHash` is computed, for a manifest's reader to check the files with.
+    public static let hashRule = "64-bit FNV-1a, in lower-case hex without leading zeros, of each file's name (without its directory), "
+        + "a newline, its bytes and a newline, the files in order of name; a file's hash is that of the file alone, "
+        + "rtl_hash that of every RTL file and every header in the include directories"
+
     public static func contentHash(_ files: [String]) -> String {
         var text = ""
-        for f in files.sorted(by: { ($0 as NSString).lastPathComponent < ($1 as NSString).lastPathComponent }) {
+        // Each file once (a file list may name a header its include directory holds too).
+        let unique = Set(files.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+        for f in unique.sorted(by: { (($0 as NSString).lastPathComponent, $0) < (($1 as NSString).lastPathComponent, $1) }) {
             text += (f as NSString).lastPathComponent + "\n" + ((try? String(contentsOfFile: f, encoding: .utf8)) ?? "") + "\n"
         }
         return String(FNV1a.hash(text.utf8), radix: 16)

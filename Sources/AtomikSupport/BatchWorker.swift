@@ -69,6 +69,13 @@ public final class BatchWorker<Batch: AnyObject>: @unchecked Sendable {
         return batches[filling]
     }
 
+    /// Drops the batches not yet begun and waits for the one being consumed (an
+    /// interrupted run that will discard what the worker makes).
+    public func abandon() {
+        outcome.withLock { $0.stopped = true }
+        try? finish()
+    }
+
     /// Waits for every batch in flight; rethrows what consuming a batch threw.
     public func finish() throws {
         for _ in 1..<batches.count { slots.wait() }

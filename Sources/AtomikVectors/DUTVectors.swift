@@ -105,7 +105,7 @@ public enum DUTVectors {
                 "name": d.name, "description": d.origin, "top": d.top, "width": d.width, "contexts": d.contexts,
                 "parameters": Dictionary(d.parameters.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }),
                 "defines": Dictionary(d.defines.map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { $1 }),
-                "rtl_files": d.files, "include_directories": d.includeDirectories, "rtl_hash": DUTBuild.rtlHash(d),
+                "rtl_files": d.files, "include_directories": d.includeDirectories, "rtl_hash": DUTBuild.rtlHash(d), "hash_rule": DUTBuild.hashRule,
                 "operations": kinds.map(\.rawValue), "result_beats": OperationKind.allCases.filter { d.result.beats.contains($0) }.map(\.rawValue),
             ],
             "stimulus_source": source,

@@ -75,22 +75,25 @@ public enum VectorGenerator {
         // The vector files and the program text are formatted and written, and
         // the coverage collected, on worker threads while the model runs.
         let collector = (job.coverage || job.untilCoverage) ? CoverageCollector(p) : nil
+        // Once interrupted, the workers take no more batches: the files will be discarded.
         let vectorWriter = BatchWorker("vector-files", count: 4, capacity: 4096, width: p.width) { batch in
+            if Interrupt.requested { return false }
             try writer.write(batch)
             collector?.record(batch)
             return true
         }
         let programWriter = BatchWorker("program-text", batches: (0..<4).map { _ in ProgramChunk() }) { chunk in
+            if Interrupt.requested { return false }
             try progFile.writer.write { b in chunk.items.withUnsafeBufferPointer { TextFormat.append(lines: $0, to: &b) } }
             return true
         }
-        // On an error or an interruption: let the workers finish their batches,
-        // then remove the unfinished files at once.
+        // On an error or an interruption: drop the workers' queued batches, wait for the
+        // ones they are on, then remove the unfinished files at once.
         var completed = false
         defer {
             if !completed {
-                try? vectorWriter.finish()
-                try? programWriter.finish()
+                vectorWriter.abandon()
+                programWriter.abandon()
                 stimFile.discard(); expFile?.discard(); progFile.discard()
             }
         }
@@ -202,6 +205,7 @@ public enum VectorGenerator {
                 "file_hashes": Dictionary((rtl.files + DUTBuild.includeFiles(rtl)).map { (($0 as NSString).lastPathComponent, DUTBuild.contentHash([$0])) },
                                           uniquingKeysWith: { $1 }),
                 "rtl_hash": DUTBuild.rtlHash(rtl),
+                "hash_rule": DUTBuild.hashRule,
             ],
             "ports": [
                 "clock": ["name": "clk_i", "edge": "rising"],

@@ -161,7 +161,8 @@ extension Atomik {
                 let file = try AtomicOutput(path: junit)
                 let d = try dut.description()
                 try file.writer.write(DUTRegression.junit(results, dutArguments: dut.arguments(d), name: "atomik-cosim-dut",
-                                                          properties: JUnit.properties(rtl: d.origin, hash: DUTBuild.rtlHash(d))
+                                                          properties: JUnit.properties(rtl: d.origin, hash: DUTBuild.rtlHash(d),
+                                                                                     simulators: results.map(\.outcome.simulator))
                                                               + [("top", d.top)]))
                 try file.commit()
             }
@@ -186,7 +187,8 @@ extension Atomik {
             let file = try AtomicOutput(path: junit)
             let rtl = try DUTPreset.unitRTL()
             try file.writer.write(Regression.junit(results, name: name, rtlHash: rtl.hash,
-                                                   properties: JUnit.properties(rtl: rtl.directory, hash: rtl.hash)))
+                                                   properties: JUnit.properties(rtl: rtl.directory, hash: rtl.hash,
+                                                                               simulators: results.map(\.outcome.simulator))))
             try file.commit()
         }
 

@@ -69,7 +69,7 @@ extension Atomik {
         /// Where the report's figures come from: when, the tools, and the RTL.
         func provenance() throws -> String {
             let date = ISO8601DateFormatter().string(from: Date())
-            if !merge.isEmpty { return "merged \(date) by atomik \(ToolVersion.string) from \(merge.joined(separator: ", "))" }
+            if !merge.isEmpty { return "merged \(date) by \(ToolVersion.string) from \(merge.joined(separator: ", "))" }
             let rtl: String
             if dut.dut != nil {
                 let d = try dut.description()
@@ -78,7 +78,7 @@ extension Atomik {
                 let unit = try DUTPreset.unitRTL()
                 rtl = "\(unit.directory), RTL hash \(unit.hash)"
             }
-            return "made \(date) by atomik \(ToolVersion.string) with \(ToolProcess.version("yosys", flag: "-V"))"
+            return "made \(date) by \(ToolVersion.string) with \(ToolProcess.version("yosys", flag: "-V"))"
                 + (noPnr ? "" : " and \(ToolProcess.version("nextpnr-ice40", flag: "--version"))") + "; \(rtl)"
         }
 

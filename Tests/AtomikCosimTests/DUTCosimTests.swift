@@ -233,16 +233,28 @@ func program(_ text: String) throws -> (path: String, cleanup: () -> Void) {
     /// error in the results and in JUnit; the entries after it still run.
     @Test func anEntryThatCannotRunIsAnError() throws {
         try #require(simulatorsInstalled(), "simulators are not installed")
-        let text = "recipe=uniform length=500 simulator=verilator params=W:0\nrecipe=hazard length=500 simulator=both\n"
+        // The second entry's RTL does not compile (a copy of the description beside broken Verilog).
+        let text = "recipe=uniform length=500 simulator=verilator params=W:0\nrecipe=uniform length=500 simulator=both params=W:9\n"
+            + "recipe=hazard length=500 simulator=both\n"
         let entries = try DUTRegression.parse(text, file: "r.txt")
         let path = fixtures.appendingPathComponent("faulty/faulty.yaml").path
-        let results = try DUTRegression.run(entries) { try DUTDescriptionParser.load(path: path, parameters: $0) }
-        #expect(results.count == 3)
+        let broken = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-broken-\(UUID())")
+        try FileManager.default.createDirectory(at: broken, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: broken) }
+        try FileManager.default.copyItem(atPath: path, toPath: broken.appendingPathComponent("faulty.yaml").path)
+        try "module fx_faulty(input clk; endmodule\n".write(to: broken.appendingPathComponent("fx_faulty.v"), atomically: true, encoding: .utf8)
+        let results = try DUTRegression.run(entries) { parameters in
+            let brokenEntry = parameters.contains { $0.name == "W" && $0.value == "9" }
+            return try DUTDescriptionParser.load(path: brokenEntry ? broken.appendingPathComponent("faulty.yaml").path : path,
+                                                 parameters: parameters)
+        }
+        #expect(results.count == 5)
         #expect(results[0].error?.contains("width = 0 is outside 1...512") == true, "\(results[0])")
-        #expect(results[1].passed && results[2].passed)
+        #expect(results[1...2].allSatisfy { $0.error?.contains("failed (exit") == true }, "\(results[1...2].map(\.error))")
+        #expect(results[3].passed && results[4].passed)
         let xml = DUTRegression.junit(results, dutArguments: ["--dut", path], name: "t",
-                                      properties: JUnit.properties(rtl: path, hash: "0123"))
-        #expect(xml.contains("tests=\"3\" failures=\"0\" errors=\"1\""))
+                                      properties: JUnit.properties(rtl: path, hash: "0123", simulators: results.map(\.outcome.simulator)))
+        #expect(xml.contains("tests=\"5\" failures=\"0\" errors=\"3\""))
         #expect(xml.contains("<error message=\"") && xml.contains("width = 0 is outside"))
         // What Jenkins, GitLab and the Ant schema read, checked by Python's XML parser.
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-junit-\(UUID()).xml")
@@ -251,12 +263,13 @@ func program(_ text: String) throws -> (path: String, cleanup: () -> Void) {
         let (status, out) = try runProcess(["python3", "-c", """
             import sys, xml.etree.ElementTree as ET
             s = ET.parse(sys.argv[1]).getroot()
-            assert s.tag == 'testsuite' and s.get('errors') == '1' and s.get('tests') == '3', s.attrib
+            assert s.tag == 'testsuite' and s.get('errors') == '3' and s.get('tests') == '5', s.attrib
             assert s.get('hostname') and len(s.get('timestamp')) == 19, s.attrib
             props = {p.get('name'): p.get('value') for p in s.find('properties')}
-            assert set(props) == {'tool', 'rtl', 'rtl-hash'}, props
+            assert set(props) == {'tool', 'verilator', 'icarus', 'rtl', 'rtl-hash'}, props
+            assert props['verilator'].startswith('Verilator ') and props['icarus'].startswith('Icarus Verilog'), props
             cases = s.findall('testcase')
-            assert cases[0].find('error').get('type') == 'tool' and cases[1].find('error') is None
+            assert [c.find('error').get('type') for c in cases[:3]] == ['tool'] * 3 and cases[3].find('error') is None
             print('ok')
             """, file.path])
         #expect(status == 0 && out.contains("ok"), "\(out)")

@@ -200,6 +200,18 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
         let byBits = ExploreReport.paretoFront(results, device: .hx8k, by: .bits)
         #expect(byBits.contains { name in results.first { $0.name == name }!.width >= 32 })
         #expect(!byBits.subtracting(byOps).isEmpty)
+        // Per width: the global front's points are on their width's front, and every width has one.
+        let byWidth = ExploreReport.widthFronts(results, device: .hx8k)
+        #expect(byOps.isSubset(of: byWidth))
+        let placed = results.filter { ExploreReport.Throughput.bits.value($0, .hx8k) != nil }
+        #expect(Set(placed.map(\.width)) == Set(byWidth.map { name in results.first { $0.name == name }!.width }))
+        // With capacity: the largest table (C x W) that was placed is on it, though smaller points beat it in area and speed.
+        let withCapacity = ExploreReport.capacityFront(results, device: .hx8k)
+        let largest = placed.map { $0.contexts * $0.width }.max()!
+        #expect(withCapacity.contains { name in results.first { $0.name == name }.map { $0.contexts * $0.width } == largest })
+        #expect(!withCapacity.subtracting(byBits).isEmpty, "capacity keeps points the bits/s front drops")
+        // The table shows all four fronts.
+        #expect(dom.contains("hx8k front of its width (ops/s)") && dom.contains("hx8k front with capacity (bits/s, C x W)"))
         // Round ticks only.
         let svg = ExploreReport.svg(results, device: .hx8k, by: .bits)
         #expect(!svg.contains(">1144<") && !svg.contains(">2288<"))
