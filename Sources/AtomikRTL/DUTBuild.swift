@@ -140,6 +140,12 @@ public enum DUTBuild {
     static func run(_ arguments: [String], what: String, timeout: Duration, description d: DUTDescription) throws {
         let r = try ToolProcess.run(arguments, in: FileManager.default.temporaryDirectory, timeout: timeout)
         if r.timedOut { throw RTLError("\(what) timed out after \(timeout) and was stopped") }
+        // A parameter the top module lacks: Verilator stops, Icarus only warns and would run another
+        // design than the one named, so both are refused, naming where the parameter came from.
+        if r.output.contains("Parameter pin not found") || (r.output.contains("warning: parameter ") && r.output.contains(" not found in ")) {
+            throw RTLError("\(what) \(r.status == 0 ? "warned" : "failed (exit \(r.status))") building the DUT \(d.name):\n\(r.output)"
+                           + "\na parameter set in \(d.origin) or by --param is not a parameter of \(d.top)")
+        }
         guard r.status == 0 else {
             // A port the top module lacks shows up in the generated bridge: say where it was named.
             let port = r.output.contains("PINNOTFOUND") || r.output.contains("is not a port of")

@@ -159,6 +159,20 @@ func program(_ text: String) throws -> (path: String, cleanup: () -> Void) {
         }
     }
 
+    /// A parameter the top module lacks (a typo in --param) is an error on both
+    /// simulators: Icarus only warns, and would have run the design without it.
+    @Test(arguments: [RTLSimulator.verilator, .icarus])
+    func missingParameterIsNamed(_ simulator: RTLSimulator) throws {
+        try #require(simulatorsInstalled(), "simulators are not installed")
+        let dut = try DUTDescriptionParser.load(path: fixtures.appendingPathComponent("faulty/faulty.yaml").path,
+                                                parameters: [("FAULTT", "1")])
+        #expect {
+            try cosimDUT(dut, .recipe(.uniform, seed: 1, length: 10), simulators: [simulator])
+        } throws: { error in
+            "\(error)".contains("FAULTT") && "\(error)".contains("a parameter set in \(dut.origin) or by --param is not a parameter of fx_faulty")
+        }
+    }
+
     /// X on a result is a fault of its own under Icarus.
     @Test func unknownResultUnderIcarus() throws {
         try #require(simulatorsInstalled(), "simulators are not installed")
