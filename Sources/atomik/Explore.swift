@@ -137,7 +137,11 @@ extension Atomik {
                         widths: try list(widths, "widths") { Int($0) }, contexts: try list(contexts, "contexts") { Int($0) },
                         storages: try list(storages, "storages") { Storage(rawValue: $0) },
                         latencies: try list(latencies, "latencies") { Int($0) })
-                    for p in cross { do { try p.validate() } catch { throw ValidationError("\(p): \(error)") } }
+                    for p in cross {
+                        do { try p.validate() } catch {
+                            throw ValidationError("--widths, --contexts, --storages, --latencies: the point \(p) cannot be built: \(error)")
+                        }
+                    }
                     sweep = cross.map(ExplorePoint.unit)
                 }
                 if let shard {

@@ -101,4 +101,27 @@ import Testing
         let (status, text) = try runAtomik(["run", program, "--width", "8", "--strict"])
         #expect(status == 2 && text.contains("neg.atk:1:") && text.contains("negative value"), "\(text)")
     }
+
+    /// Messages name only what exists: an interrupted waveform run names the
+    /// waveform it kept (and it is there), an interrupted co-simulation names no
+    /// replay command it never printed; a missing stimulus says what to give;
+    /// `fuzz --save` into a place that cannot hold a directory is an error.
+    @Test func messagesNameOnlyWhatExists() throws {
+        defer { remove() }
+        let program = try file("idle.atk", Array("load 1, 3\nnop 100000000\n".utf8))
+        let vcd = dir.appendingPathComponent("w.vcd").path
+        let (status, text) = try runAtomik(["run", program, "--engine", "cycle", "--vcd", vcd, "--width", "8", "--contexts", "4"],
+                                           interruptAfter: 1)
+        #expect(status == 130 && text.contains("the waveform ends at the last cycle run") && !text.contains("trace"), "\(text)")
+        #expect(FileManager.default.fileExists(atPath: vcd))
+        if installed(.verilator) {
+            let cosim = try runAtomik(["cosim", "--recipe", "uniform", "--length", "100000000", "--width", "8", "--contexts", "2",
+                                       "--simulator", "verilator"], interruptAfter: 3, withOutput: true)
+            #expect(cosim.status == 130 && cosim.text.contains("interrupted") && !cosim.text.contains("replay"), "\(cosim.text)")
+        }
+        let neither = try runAtomik(["cosim", "--width", "8"])
+        #expect(neither.status == 2 && neither.text.contains("give a program file or --recipe"), "\(neither.text)")
+        let save = try runAtomik(["fuzz", "--iterations", "10", "--save", "/proc/nonexistent/corpus"])
+        #expect(save.status == 2 && save.text.contains("/proc/nonexistent"), "\(save.text)")
+    }
 }

@@ -41,6 +41,24 @@ import Testing
         #expect(left == ["p.atk"], "a refused command wrote nothing: \(left)")
     }
 
+    /// explore's list options take numbers only within the design space: each value
+    /// of a list is checked (0, negative, huge, non-numbers) before any point runs.
+    @Test func exploreListsAreChecked() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-options-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (option, value, says) in [("--widths", "8,0", "WIDTH = 0 is outside"), ("--widths", "8,-1", "WIDTH = -1 is outside"),
+                                      ("--widths", "100000000000000000000", "cannot read"), ("--widths", "abc", "cannot read 'abc'"),
+                                      ("--contexts", "0", "CONTEXTS = 0 is outside"), ("--contexts", "nan", "cannot read 'nan'"),
+                                      ("--latencies", "3", "READ_LATENCY = 3 is outside"),
+                                      ("--storages", "dram", "cannot read 'dram'"), ("--devices", "ecp5", "cannot read 'ecp5'")] {
+            let (status, text) = try runAtomik(["explore", option, value, "--storages", option == "--storages" ? value : "sram",
+                                                "--no-pnr", "--out", "x"], in: dir)
+            #expect(status == 2 && text.contains(says), "\(option) \(value): \(text)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty, "a refused command wrote nothing")
+    }
+
     @Test func optionsAModeIgnoresAreRefused() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-options-\(UUID())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
