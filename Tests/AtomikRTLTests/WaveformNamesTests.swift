@@ -62,7 +62,7 @@ func vcdPaths(_ text: String) -> Set<String> {
         var compared = 0, unknown = 0
         for (path, timeline) in modelValues {
             let rtl = try #require(rtlValues[path], "\(path) is not in the RTL's dump")
-            for edge in rtlEdges.dropFirst() {
+            for edge in rtlEdges {
                 let m = value(timeline, at: edge - 1), r = value(rtl, at: edge - 1)
                 #expect(m == r, "\(p) \(path) at \(edge - 1) ns: model \(m), RTL \(r)")
                 compared += 1
