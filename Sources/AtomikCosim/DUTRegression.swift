@@ -68,15 +68,17 @@ public enum DUTRegression {
         return entries
     }
 
-    /// Runs every entry on its simulators; `describe` gives the DUT with an entry's parameters.
-    public static func run(_ entries: [DUTRegressionEntry], describe: ([(name: String, value: String)]) throws -> DUTDescription,
+    /// Runs every entry on its simulators, `jobs` entries at once; `describe` gives the DUT with an
+    /// entry's parameters. The results and `progress` come in the list's order.
+    public static func run(_ entries: [DUTRegressionEntry], jobs: Int = 1,
+                           describe: @escaping @Sendable ([(name: String, value: String)]) throws -> DUTDescription,
                            progress: (DUTRegressionResult) -> Void = { _ in }) throws -> [DUTRegressionResult] {
         var results: [DUTRegressionResult] = []
-        for e in entries {
+        try Parallel.forEach(entries.count, jobs: jobs, { k in
+            let e = entries[k]
+            var found: [DUTRegressionResult] = []
             func record(_ s: RTLSimulator, _ outcome: TransactionOutcome?, _ error: String?, _ seconds: Double) {
-                let r = DUTRegressionResult(entry: e, outcome: outcome ?? TransactionOutcome(simulator: s), seconds: seconds, error: error)
-                results.append(r)
-                progress(r)
+                found.append(DUTRegressionResult(entry: e, outcome: outcome ?? TransactionOutcome(simulator: s), seconds: seconds, error: error))
             }
             // A description that cannot be read is every simulator's error for this entry; the others still run.
             let session: DUTCosimSession, items: [LocatedItem]
@@ -87,27 +89,13 @@ public enum DUTRegression {
                 items = try DUTCosimSession.items(session.stimulus, dut: dut)
             } catch {
                 for s in e.simulators { record(s, nil, "\(error)", 0) }
-                continue
+                return found
             }
             try Regression.each(e.simulators, { try session.check($0, items: items, options: session.options) }, done: record)
-        }
+            return found
+        }, done: { _, found in
+            for r in found { results.append(r); progress(r) }
+        })
         return results
-    }
-
-    /// JUnit XML; `dutArguments` select the DUT in each failure's replay command.
-    public static func junit(_ results: [DUTRegressionResult], dutArguments: [String], name: String,
-                             properties: [(name: String, value: String)] = []) -> String {
-        JUnit.xml(results.map { r in
-            let e = r.entry
-            let replay = "atomik cosim " + (CosimStimulus.recipe(e.recipe, seed: e.seed, length: e.length).arguments + dutArguments
-                + e.parameters.flatMap { ["--param", "\($0.name)=\($0.value)"] } + ["--simulator", r.outcome.simulator.rawValue])
-                .joined(separator: " ")
-            return JUnit.Case(simulator: r.outcome.simulator.rawValue, name: e.name, seconds: r.seconds,
-                              failure: r.outcome.passed ? nil : r.outcome.message, error: r.error,
-                              details: "\(r.outcome.mismatches) mismatches in \(r.outcome.cycles) cycles\nreplay: \(replay)",
-                              failureType: r.outcome.fault?.rawValue ?? "mismatch",
-                              systemOut: r.outcome.recent.isEmpty ? nil
-                                  : "the last operations taken up to the fault:\n" + r.outcome.recent.map(\.summary).joined(separator: "\n"))
-        }, name: name, properties: properties)
     }
 }

@@ -75,20 +75,28 @@ public enum MutationCheck {
         public var killed: Bool
         /// The first regression entry that found it.
         public var killedBy: String?
+        /// How long its regression ran.
+        public var seconds = 0.0
     }
 
-    /// Runs `entries` against every mutant; a mutant is killed when any entry diverges.
-    public static func run(_ entries: [RegressionEntry], progress: (Result) -> Void = { _ in }) throws -> [Result] {
+    /// Runs `entries` against each of `mutants`, `jobs` mutants at once; a mutant is
+    /// killed when any entry diverges. The results and `progress` come in the mutants' order.
+    public static func run(_ entries: [RegressionEntry], mutants: [Mutant] = mutants, jobs: Int = 1,
+                           progress: (Result) -> Void = { _ in }) throws -> [Result] {
         let rtl = try RTLSimulator.repositoryRoot().appendingPathComponent("rtl")
         var results: [Result] = []
-        for m in mutants {
+        try Parallel.forEach(mutants.count, jobs: jobs, { k in
+            let m = mutants[k]
             let dir = try apply(m, rtl: rtl)
             defer { try? FileManager.default.removeItem(at: dir) }
             var result = Result(mutant: m.name, killed: false)
+            let start = ContinuousClock.now
             for e in entries {
                 let found: [RegressionResult]
                 do {
                     found = try Regression.run([e], rtl: dir.path)
+                } catch let stop as Interrupted {
+                    throw stop
                 } catch {
                     result.killed = true; result.killedBy = "\(e.name): \(error)"; break
                 }
@@ -99,9 +107,12 @@ public enum MutationCheck {
                     break
                 }
             }
+            result.seconds = (ContinuousClock.now - start).seconds
+            return result
+        }, done: { _, result in
             results.append(result)
             progress(result)
-        }
+        })
         return results
     }
 }

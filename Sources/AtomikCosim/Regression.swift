@@ -73,22 +73,26 @@ public struct RegressionResult: Sendable {
 }
 
 public enum Regression {
-    /// Runs every entry on its simulators (against `rtl`, or rtl/ when nil).
-    public static func run(_ entries: [RegressionEntry], rtl: String? = nil,
+    /// Runs every entry on its simulators (against `rtl`, or rtl/ when nil), `jobs`
+    /// entries at once; the results and `progress` come in the list's order.
+    public static func run(_ entries: [RegressionEntry], rtl: String? = nil, jobs: Int = 1,
                            progress: (RegressionResult) -> Void = { _ in }) throws -> [RegressionResult] {
         var results: [RegressionResult] = []
-        for e in entries {
+        try Parallel.forEach(entries.count, jobs: jobs, { k in
+            let e = entries[k]
             var options = CosimOptions(parameters: e.parameters)
             options.rtlDirectory = rtl
             let session = CosimSession(options: options, stimulus: .recipe(e.recipe, seed: e.seed, length: e.length),
                                        simulators: e.simulators, outputDirectory: "")
             let items = try session.stimulus.items(e.parameters)
+            var found: [RegressionResult] = []
             try each(e.simulators, { try session.check($0, items: items, options: options) }) { s, outcome, error, seconds in
-                let r = RegressionResult(entry: e, outcome: outcome ?? CosimOutcome(simulator: s), seconds: seconds, error: error)
-                results.append(r)
-                progress(r)
+                found.append(RegressionResult(entry: e, outcome: outcome ?? CosimOutcome(simulator: s), seconds: seconds, error: error))
             }
-        }
+            return found
+        }, done: { _, found in
+            for r in found { results.append(r); progress(r) }
+        })
         return results
     }
 
@@ -108,44 +112,12 @@ public enum Regression {
             }
         }
     }
-
-    /// A table of the results, one row per entry and simulator.
-    public static func table(_ results: [RegressionResult]) -> String {
-        func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(1, n - s.count)) }
-        var out = pad("entry", 44) + pad("simulator", 11) + pad("cycles", 10) + pad("mismatches", 12) + pad("seconds", 9) + "result\n"
-        for r in results {
-            out += pad(r.entry.name, 44) + pad(r.outcome.simulator.rawValue, 11) + pad("\(r.outcome.cycles)", 10)
-                + pad("\(r.outcome.mismatches)", 12) + pad(String(format: "%.2f", r.seconds), 9)
-                + (r.error != nil ? "ERROR" : r.outcome.passed ? "pass" : "FAIL") + "\n"
-        }
-        return out
-    }
-
-    /// JUnit XML: one testcase per entry and simulator, a failure carrying the
-    /// divergence and the command that replays it.
-    /// `rtlHash` (of the RTL the entries ran on) goes into every replay command.
-    public static func junit(_ results: [RegressionResult], name: String = "atomik-cosim", rtlHash: String? = nil,
-                             properties: [(name: String, value: String)] = []) -> String {
-        JUnit.xml(results.map { r in
-            let e = r.entry
-            let replay = "atomik cosim " + (CosimStimulus.recipe(e.recipe, seed: e.seed, length: e.length).arguments + e.parameters.arguments
-                + (rtlHash.map { ["--rtl-hash", $0] } ?? []) + ["--simulator", r.outcome.simulator.rawValue]).joined(separator: " ")
-            return JUnit.Case(simulator: r.outcome.simulator.rawValue, name: e.name, seconds: r.seconds,
-                              failure: r.outcome.passed ? nil : (r.outcome.divergence?.description ?? r.outcome.coreMismatch ?? "mismatch"),
-                              error: r.error,
-                              details: "\(r.outcome.mismatches) mismatches in \(r.outcome.cycles) cycles\nreplay: \(replay)",
-                              failureType: r.outcome.divergence != nil ? "divergence" : "model mismatch",
-                              systemOut: r.outcome.sideBySide.isEmpty ? nil
-                                  : "the last cycles up to the divergence, the model's line above the RTL's:\n"
-                                  + r.outcome.sideBySide.map { "model \($0.model)\(CosimSession.operation(inTraceLine: $0.model))\nrtl   \($0.rtl)" }.joined(separator: "\n"))
-        }, name: name, properties: properties)
-    }
 }
 
 /// JUnit XML, one writer for every regression.
 public enum JUnit {
     /// One test case: an entry on one simulator; `failure` the first fault, `error` why it could not run.
-    public struct Case: Sendable {
+    public struct Case: Codable, Sendable {
         public var simulator: String
         public var name: String
         public var seconds: Double

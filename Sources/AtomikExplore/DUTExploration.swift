@@ -12,6 +12,14 @@ import Foundation
 public enum ExplorePoint: Sendable {
     case unit(UnitParameters)
     case dut(DUTDescription, unit: UnitParameters?)
+
+    /// The point in words: our unit's parameters, or a design's name, parameters and RTL hash.
+    public var words: String {
+        switch self {
+        case .unit(let p): "\(p)"
+        case .dut(let d, _): ([d.name] + d.parameters.map { "\($0.name)=\($0.value)" } + [DUTBuild.rtlHash(d)]).joined(separator: " ")
+        }
+    }
 }
 
 extension Exploration {

@@ -1,4 +1,5 @@
 import Foundation
+import AtomikProgram
 
 /// The sweep's outputs: CSV, JSON, a Markdown table, an SVG chart of area
 /// against throughput with the Pareto front marked, and one HTML report.
@@ -287,5 +288,42 @@ public enum ExploreReport {
 
             """
         return h + "</body></html>\n"
+    }
+}
+
+extension ExploreReport {
+    /// Writes the report set into `out`: results.csv, results.md, the charts of
+    /// each device, report.html and results.json. The set is written whole or not
+    /// at all: every file is staged, an earlier run's results.json (the mark of a
+    /// complete set) is removed, then all are renamed into place, results.json
+    /// last; charts of devices not in `devices` are removed. `options` and
+    /// `provenance` head the HTML report.
+    public static func write(_ results: [PointResult], devices: [Device], options: String, provenance: String, to out: String) throws {
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        var staged: [AtomicOutput] = []
+        func stage(_ name: String, _ text: String) throws {
+            let f = try AtomicOutput(path: "\(out)/\(name)")
+            staged.append(f)
+            try f.writer.write(text)
+        }
+        try stage("results.csv", csv(results, devices: devices))
+        try stage("results.md", markdown(results, devices: devices))
+        for d in devices {
+            try stage("chart-\(d.rawValue).svg", svg(results, device: d, by: .operations))
+            try stage("chart-\(d.rawValue)-bits.svg", svg(results, device: d, by: .bits))
+        }
+        try stage("report.html", html(results, devices: devices, options: options, provenance: provenance))
+        try stage("results.json", try json(results))
+        unlink("\(out)/results.json")
+        for f in staged { try f.commit() }
+        for d in Device.allCases where !devices.contains(d) {
+            unlink("\(out)/chart-\(d.rawValue).svg")
+            unlink("\(out)/chart-\(d.rawValue)-bits.svg")
+        }
+    }
+
+    /// What the report's options line says of a sweep.
+    public static func optionsText(devices: [Device], frequencyMHz: Double, seeds: Int, length: Int) -> String {
+        "devices \(devices.map(\.rawValue).joined(separator: ",")), target \(frequencyMHz) MHz, best of \(seeds) seeds; workloads of \(length) items"
     }
 }

@@ -67,18 +67,27 @@ extension Atomik {
         @Flag(help: "Mutation check: apply each deliberate RTL fault to a copy of rtl/ and run the regression (--regress, default regress/mutation.txt) against it.")
         var mutate = false
 
+        @Option(parsing: .unconditional, help: "With --regress or --mutate: entries (mutants) run at once (default: the number of cores).",
+                transform: Checked.integer(1...256))
+        var jobs: Int?
+
+        @Option(help: "With --regress or --mutate: run slice I of N (1-based: every Nth entry or mutant from the Ith) and write its results to --out as shard-I-of-N.json, for atomik merge.")
+        var shard: String?
+
         @OptionGroup var dut: DUTOptions
 
         func validate() throws {
             if regress != nil || mutate {
                 if program != nil || recipe != nil { throw ValidationError("--regress and --mutate take no program or --recipe") }
+                _ = try Shard.option(shard)
                 try Checked.unused([(seed != nil, "--seed"), (length != nil, "--length"), (simulator != nil, "--simulator"),
                                     (maxMismatches != nil, "--max-mismatches"), (context != nil, "--context"),
-                                    (out != nil, "--out"), (noShrink, "--no-shrink"), (design.strict, "--strict")]
+                                    (out != nil && shard == nil, "--out"), (noShrink, "--no-shrink"), (design.strict, "--strict")]
                                    + (dut.dut == nil ? design.given + hardware.given : []),
                                    "a regression's entries give their own stimulus, design points and simulators")
             } else {
                 if junit != nil { throw ValidationError("--junit writes a regression's results: it needs --regress or --mutate") }
+                try Checked.unused([(jobs != nil, "--jobs"), (shard != nil, "--shard")], "they divide a regression's entries: give --regress or --mutate")
                 if (program == nil) == (recipe == nil) { throw ValidationError("give a program file or --recipe (one of them)") }
                 if recipe == nil {
                     try Checked.unused([(seed != nil, "--seed"), (length != nil, "--length")], "a seed and a length shape a recipe, and a program file is given")
@@ -144,82 +153,93 @@ extension Atomik {
             if outcomes.contains(where: { !$0.passed }) { throw ExitCode(1) }
         }
 
-        /// A regression of a described design: each entry a recipe (and parameters) on its simulators.
-        func runDUTRegression(_ path: String) throws {
-            let list = try DUTRegression.parse(try TextFile.read(path), file: path)
-            print("regression \(path) of \(dut.dut!): \(list.count) entries")
-            let results = try DUTRegression.run(list, describe: { try dut.description(extra: $0) }) { r in
-                if let error = r.error {
-                    print("  ERROR \(r.entry.name) on \(r.outcome.simulator.rawValue): \(error)")
-                    return
-                }
-                print("  \(r.outcome.passed ? "pass" : "FAIL") \(r.entry.name) on \(r.outcome.simulator.rawValue): "
-                      + "\(r.outcome.cycles) cycles, \(r.outcome.operations) operations"
-                      + (r.outcome.passed ? "" : ": \(r.outcome.message)"))
-            }
+        /// The entries (or mutants) this run takes of a job of `total`: all, or its shard's.
+        func selection(_ total: Int) throws -> (shard: Shard?, offsets: [Int]) {
+            let shard = try Shard.option(self.shard)
+            return (shard, shard?.offsets(of: total) ?? Array(0..<total))
+        }
+
+        /// Prints a regression report's closing lines, writes its JUnit and (for a shard) its shard
+        /// file, and exits with its code: 2 when an entry could not run, 1 on a difference.
+        func finish(_ report: RegressionReport, kind: ShardFile.Kind, job: [String], items: Int, shard: Shard?) throws {
+            print(report.closing, terminator: "")
             if let junit {
                 let file = try AtomicOutput(path: junit)
-                let d = try dut.description()
-                try file.writer.write(DUTRegression.junit(results, dutArguments: dut.arguments(d), name: "atomik-cosim-dut",
-                                                          properties: JUnit.properties(rtl: d.origin, hash: DUTBuild.rtlHash(d),
-                                                                                     simulators: results.map(\.outcome.simulator))
-                                                              + [("top", d.top)]))
+                try file.writer.write(report.junit())
                 try file.commit()
             }
-            try finishRegression(cycles: results.map(\.outcome.cycles).reduce(0, +),
-                                 mismatches: results.map(\.outcome.mismatches).reduce(0, +),
-                                 errors: results.filter { $0.error != nil }.count)
+            if let shard {
+                let path = try ShardFile(kind: kind, job: ShardFile.job(job), shard: shard.index, shards: shard.count, items: items,
+                                         made: ShardFile.madeNow, regression: report).write(to: out ?? "cosim-out")
+                print("shard \(shard) of the job written to \(path)")
+            }
+            if report.exitCode != 0 { throw ExitCode(report.exitCode) }
         }
 
-        /// The last line of a regression, and its exit: 2 when an entry could not run, 1 on a mismatch.
-        func finishRegression(cycles: Int, mismatches: Int, errors: Int) throws {
-            print("\(cycles) cycles, \(mismatches) mismatches" + (errors > 0 ? ", \(errors) entries could not run" : ""))
-            if errors > 0 { throw ExitCode(2) }
-            if mismatches > 0 { throw ExitCode(1) }
+        var jobCount: Int { jobs ?? ProcessInfo.processInfo.activeProcessorCount }
+
+        /// A regression of a described design: each entry a recipe (and parameters) on its simulators.
+        func runDUTRegression(_ path: String) throws {
+            let text = try TextFile.read(path)
+            let list = try DUTRegression.parse(text, file: path)
+            let (shard, offsets) = try selection(list.count)
+            let d = try dut.description()
+            let dutArguments = try dut.arguments(d)
+            var report = RegressionReport(kind: .dut, header: "regression \(path) of \(dut.dut!): \(list.count) entries",
+                                          junitName: "atomik-cosim-dut")
+            print(report.header + (shard.map { ", shard \($0): \(offsets.count) of them" } ?? ""))
+            let offset = Dictionary(uniqueKeysWithValues: list.enumerated().map { ($1.line, $0) })
+            let options = dut
+            let results = try DUTRegression.run(offsets.map { list[$0] }, jobs: jobCount, describe: { try options.description(extra: $0) }) { r in
+                let record = r.record(item: offset[r.entry.line]!, dutArguments: dutArguments)
+                report.records.append(record)
+                print(record.line)
+            }
+            report.properties = JUnit.properties(rtl: d.origin, hash: DUTBuild.rtlHash(d), simulators: results.map(\.outcome.simulator))
+                .map { [$0.name, $0.value] } + [["top", d.top]]
+            try finish(report, kind: .regression, job: ["dut-regression", text] + dutArguments, items: list.count, shard: shard)
         }
 
-        func entries(_ path: String) throws -> [RegressionEntry] {
-            return try RegressionList.parse(try TextFile.read(path), file: path)
-        }
-
-        func writeJUnit(_ results: [RegressionResult], name: String) throws {
-            guard let junit else { return }
-            let file = try AtomicOutput(path: junit)
-            let rtl = try DUTPreset.unitRTL()
-            try file.writer.write(Regression.junit(results, name: name, rtlHash: rtl.hash,
-                                                   properties: JUnit.properties(rtl: rtl.directory, hash: rtl.hash,
-                                                                               simulators: results.map(\.outcome.simulator))))
-            try file.commit()
+        func entries(_ text: String, _ path: String) throws -> [RegressionEntry] {
+            return try RegressionList.parse(text, file: path)
         }
 
         func runRegression(_ path: String) throws {
-            let list = try entries(path)
-            print("regression \(path): \(list.count) entries")
-            let results = try Regression.run(list) { r in
-                if let error = r.error {
-                    print("  ERROR \(r.entry.name) on \(r.outcome.simulator.rawValue): \(error)")
-                    return
-                }
-                print("  \(r.outcome.passed ? "pass" : "FAIL") \(r.entry.name) on \(r.outcome.simulator.rawValue): "
-                      + "\(r.outcome.cycles) cycles, \(r.outcome.mismatches) mismatches")
+            let text = try TextFile.read(path)
+            let list = try entries(text, path)
+            let (shard, offsets) = try selection(list.count)
+            let rtl = try DUTPreset.unitRTL()
+            var report = RegressionReport(kind: .unit, header: "regression \(path): \(list.count) entries", junitName: "atomik-cosim-regression")
+            print(report.header + (shard.map { ", shard \($0): \(offsets.count) of them" } ?? ""))
+            let offset = Dictionary(uniqueKeysWithValues: list.enumerated().map { ($1.line, $0) })
+            let results = try Regression.run(offsets.map { list[$0] }, jobs: jobCount) { r in
+                let record = r.record(item: offset[r.entry.line]!, rtlHash: rtl.hash)
+                report.records.append(record)
+                print(record.line)
             }
-            print(Regression.table(results), terminator: "")
-            try writeJUnit(results, name: "atomik-cosim-regression")
-            try finishRegression(cycles: results.map(\.outcome.cycles).reduce(0, +),
-                                 mismatches: results.map(\.outcome.mismatches).reduce(0, +),
-                                 errors: results.filter { $0.error != nil }.count)
+            report.properties = JUnit.properties(rtl: rtl.directory, hash: rtl.hash, simulators: results.map(\.outcome.simulator))
+                .map { [$0.name, $0.value] }
+            try finish(report, kind: .regression, job: ["regression", text, rtl.hash], items: list.count, shard: shard)
         }
 
         func runMutationCheck() throws {
             let path = regress ?? "regress/mutation.txt"
-            let list = try entries(path)
-            print("mutation check: \(MutationCheck.mutants.count) faults, regression \(path)")
-            let results = try MutationCheck.run(list) { r in
-                print("  \(r.killed ? "killed  " : "SURVIVED") \(r.mutant)" + (r.killedBy.map { " (by \($0))" } ?? ""))
+            let text = try TextFile.read(path)
+            let list = try entries(text, path)
+            let all = MutationCheck.mutants
+            let (shard, offsets) = try selection(all.count)
+            let rtl = try DUTPreset.unitRTL()
+            var report = RegressionReport(kind: .mutation, header: "mutation check: \(all.count) faults, regression \(path)",
+                                          junitName: "atomik-mutation-check",
+                                          properties: [("tool", ToolVersion.string), ("rtl", rtl.directory), ("rtl-hash", rtl.hash)])
+            print(report.header + (shard.map { ", shard \($0): \(offsets.count) of them" } ?? ""))
+            let offset = Dictionary(uniqueKeysWithValues: all.enumerated().map { ($1.name, $0) })
+            _ = try MutationCheck.run(list, mutants: offsets.map { all[$0] }, jobs: jobCount) { r in
+                let record = r.record(item: offset[r.mutant]!)
+                report.records.append(record)
+                print(record.line)
             }
-            let killed = results.filter(\.killed).count
-            print("mutation score: \(killed)/\(results.count)")
-            if killed < results.count { throw ExitCode(1) }
+            try finish(report, kind: .mutation, job: ["mutation", text, rtl.hash] + all.map(\.name), items: all.count, shard: shard)
         }
     }
 }

@@ -19,7 +19,8 @@ extension Atomik {
             With --dut, explores a described design instead of our unit: one point, or one per --point \
             (parameter overrides); its cycles per operation are measured on its RTL under Verilator. \
             Results are cached by the RTL, the parameters and the tool versions, so a re-run only does \
-            new work. --shard I/N runs every Nth point; --merge combines the results.json of shards.
+            new work. --shard I/N runs every Nth point and writes shard-I-of-N.json beside the report; \
+            atomik merge renders the whole sweep from the shards.
             """
         )
 
@@ -43,9 +44,8 @@ extension Atomik {
         @Flag(help: "Skip place and route.") var noPnr = false
         @Option(parsing: .unconditional, help: "Points measured at once.", transform: Checked.integer(1...256))
         var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
-        @Option(help: "Run slice I of N (1-based), e.g. 2/4.") var shard: String?
-        @Option(parsing: .upToNextOption, help: "Merge these results.json files (from shards) instead of sweeping.")
-        var merge: [String] = []
+        @Option(help: "Run slice I of N (1-based: every Nth point from the Ith), e.g. 2/4, and write shard-I-of-N.json to --out for atomik merge.")
+        var shard: String?
         @Option(help: "Output directory.") var out: String = "explore-out"
         @OptionGroup var dut: DUTOptions
         @Option(help: ArgumentHelp("With --dut: a point as parameter overrides (repeatable).", valueName: "NAME=VALUE,..."))
@@ -69,7 +69,6 @@ extension Atomik {
         /// Where the report's figures come from: when, the tools, and the RTL.
         func provenance() throws -> String {
             let date = ISO8601DateFormatter().string(from: Date())
-            if !merge.isEmpty { return "merged \(date) by \(ToolVersion.string) from \(merge.joined(separator: ", "))" }
             let rtl: String
             if dut.dut != nil {
                 let d = try dut.description()
@@ -80,19 +79,6 @@ extension Atomik {
             }
             return "made \(date) by \(ToolVersion.string) with \(ToolProcess.version("yosys", flag: "-V"))"
                 + (noPnr ? "" : " and \(ToolProcess.version("nextpnr-ice40", flag: "--version"))") + "; \(rtl)"
-        }
-
-        /// A decoding error in a few words: what, and where in the JSON.
-        static func describe(_ error: DecodingError) -> String {
-            func path(_ c: DecodingError.Context) -> String {
-                c.codingPath.isEmpty ? "at the top" : "at " + c.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-            }
-            switch error {
-            case .keyNotFound(let key, let c): return "no '\(key.stringValue)' \(path(c))"
-            case .typeMismatch(_, let c), .valueNotFound(_, let c): return "\(c.debugDescription) \(path(c))"
-            case .dataCorrupted(let c): return "not JSON: \(c.underlyingError.map { "\($0)" } ?? c.debugDescription)"
-            @unknown default: return "\(error)"
-            }
         }
 
         func list<T>(_ text: String, _ name: String, _ parse: (String) -> T?) throws -> [T] {
@@ -106,96 +92,59 @@ extension Atomik {
 
         func run() throws {
             let deviceList = try list(devices, "devices") { Device(rawValue: $0) }
-            let results: [PointResult]
-            if !merge.isEmpty {
-                var all: [PointResult] = [], from: [String: String] = [:]
-                for f in merge {
-                    guard let data = FileManager.default.contents(atPath: f) else { throw ValidationError("cannot read '\(f)'") }
-                    let points: [PointResult]
-                    do { points = try JSONDecoder().decode([PointResult].self, from: data) } catch let error as DecodingError {
-                        throw ValidationError("\(f): not a results.json of atomik explore (\(Self.describe(error)))")
-                    }
-                    for p in points {
-                        do { try p.validate() } catch { throw ValidationError("\(f): \(error.message)") }
-                        if let earlier = from[p.name] { throw ValidationError("\(f): point \(p.name) is in \(earlier) too") }
-                        from[p.name] = f
-                    }
-                    all += points
-                }
-                if all.isEmpty { throw ValidationError("--merge: the files hold no points") }
-                results = all
+            var sweep: [ExplorePoint]
+            if dut.dut != nil {
+                sweep = try dutPoints()
+            } else if let points {
+                try dut.validateUnused()
+                sweep = try SweepDefinition.parse(try TextFile.read(points), file: points).map(ExplorePoint.unit)
             } else {
-                var sweep: [ExplorePoint]
-                if dut.dut != nil {
-                    sweep = try dutPoints()
-                } else if let points {
-                    try dut.validateUnused()
-                    sweep = try SweepDefinition.parse(try TextFile.read(points), file: points).map(ExplorePoint.unit)
-                } else {
-                    try dut.validateUnused()
-                    let cross = SweepDefinition.cross(
-                        widths: try list(widths, "widths") { Int($0) }, contexts: try list(contexts, "contexts") { Int($0) },
-                        storages: try list(storages, "storages") { Storage(rawValue: $0) },
-                        latencies: try list(latencies, "latencies") { Int($0) })
-                    for p in cross {
-                        do { try p.validate() } catch {
-                            throw ValidationError("--widths, --contexts, --storages, --latencies: the point \(p) cannot be built: \(error)")
-                        }
+                try dut.validateUnused()
+                let cross = SweepDefinition.cross(
+                    widths: try list(widths, "widths") { Int($0) }, contexts: try list(contexts, "contexts") { Int($0) },
+                    storages: try list(storages, "storages") { Storage(rawValue: $0) },
+                    latencies: try list(latencies, "latencies") { Int($0) })
+                for p in cross {
+                    do { try p.validate() } catch {
+                        throw ValidationError("--widths, --contexts, --storages, --latencies: the point \(p) cannot be built: \(error)")
                     }
-                    sweep = cross.map(ExplorePoint.unit)
                 }
-                if let shard {
-                    let parts = shard.split(separator: "/", omittingEmptySubsequences: false).map { Int($0) }
-                    guard parts.count == 2, let i = parts[0], let n = parts[1], n >= 1, (1...n).contains(i) else {
-                        throw ValidationError("--shard: expected I/N with 1 <= I <= N, found '\(shard)'")
-                    }
-                    sweep = sweep.enumerated().filter { $0.offset % n == i - 1 }.map(\.element)
-                }
-                let root = try RTLSimulator.repositoryRoot()
-                var o = ExploreOptions(cacheDirectory: DUTBuild.userCache("explore"))
-                o.devices = deviceList; o.frequencyMHz = freq; o.seeds = seeds; o.placeRoute = !noPnr
-                o.placeRouteTimeout = .seconds(pnrTimeout); o.synthesisTimeout = .seconds(synthTimeout)
-                o.workloadLength = length; o.jobs = jobs
-                let start = ContinuousClock.now, total = sweep.count
-                FileHandle.standardError.write(Data("exploring \(total) design points, \(o.jobs) at a time\n".utf8))
-                results = try Exploration.sweep(sweep, o, root: root) { n, r in
-                    let elapsed = (ContinuousClock.now - start).seconds
-                    let left = elapsed / Double(n) * Double(total - n)
-                    FileHandle.standardError.write(Data(String(format: "[%d/%d] %@%@, %.0f s elapsed, about %.0f s left\n",
-                                                               n, total, r.name, r.fromCache ? " (cached)" : "", elapsed, left).utf8))
-                }
+                sweep = cross.map(ExplorePoint.unit)
+            }
+            let shard = try Shard.option(self.shard)
+            let whole = sweep
+            let offsets = shard?.offsets(of: whole.count) ?? Array(whole.indices)
+            sweep = offsets.map { whole[$0] }
+            let root = try RTLSimulator.repositoryRoot()
+            var o = ExploreOptions(cacheDirectory: DUTBuild.userCache("explore"))
+            o.devices = deviceList; o.frequencyMHz = freq; o.seeds = seeds; o.placeRoute = !noPnr
+            o.placeRouteTimeout = .seconds(pnrTimeout); o.synthesisTimeout = .seconds(synthTimeout)
+            o.workloadLength = length; o.jobs = jobs
+            let start = ContinuousClock.now, total = sweep.count
+            FileHandle.standardError.write(Data("exploring \(total) design points\(shard.map { " (shard \($0) of \(whole.count))" } ?? ""), \(o.jobs) at a time\n".utf8))
+            let results = try Exploration.sweep(sweep, o, root: root) { n, r in
+                let elapsed = (ContinuousClock.now - start).seconds
+                let left = elapsed / Double(n) * Double(total - n)
+                FileHandle.standardError.write(Data(String(format: "[%d/%d] %@%@, %.0f s elapsed, about %.0f s left\n",
+                                                           n, total, r.name, r.fromCache ? " (cached)" : "", elapsed, left).utf8))
             }
             if Interrupt.requested {
                 throw Interrupted("interrupted with \(results.count) points done; they are cached, so the same command resumes")
             }
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            // The set is written whole or not at all: every file is staged, an earlier run's results.json
-            // (the mark of a complete set) is removed, then all are renamed into place, results.json last;
-            // charts of devices this run has not are removed.
-            var staged: [AtomicOutput] = []
-            func stage(_ name: String, _ text: String) throws {
-                let f = try AtomicOutput(path: "\(out)/\(name)")
-                staged.append(f)
-                try f.writer.write(text)
-            }
-            let description = "devices \(devices), target \(freq) MHz, best of \(seeds) seeds; workloads of \(length) items"
-            try stage("results.csv", ExploreReport.csv(results, devices: deviceList))
-            try stage("results.md", ExploreReport.markdown(results, devices: deviceList))
-            for d in deviceList {
-                try stage("chart-\(d.rawValue).svg", ExploreReport.svg(results, device: d, by: .operations))
-                try stage("chart-\(d.rawValue)-bits.svg", ExploreReport.svg(results, device: d, by: .bits))
-            }
-            try stage("report.html", ExploreReport.html(results, devices: deviceList, options: description,
-                                                        provenance: try provenance()))
-            try stage("results.json", try ExploreReport.json(results))
-            unlink("\(out)/results.json")
-            for f in staged { try f.commit() }
-            for d in Device.allCases where !deviceList.contains(d) {
-                unlink("\(out)/chart-\(d.rawValue).svg")
-                unlink("\(out)/chart-\(d.rawValue)-bits.svg")
-            }
+            let options = ExploreReport.optionsText(devices: deviceList, frequencyMHz: freq, seeds: seeds, length: length)
+            let provenance = try provenance()
+            try ExploreReport.write(results, devices: deviceList, options: options, provenance: provenance, to: out)
             print(ExploreReport.markdown(results, devices: deviceList), terminator: "")
             print("wrote \(out)/results.csv, results.json, results.md, chart-*.svg, chart-*-bits.svg, report.html")
+            if let shard {
+                // The job: every point of the whole sweep and every option that shapes a result.
+                let job = ["explore", options, "\(noPnr)", "\(pnrTimeout)", "\(synthTimeout)"] + whole.map(\.words)
+                let path = try ShardFile(kind: .explore, job: ShardFile.job(job), shard: shard.index, shards: shard.count,
+                                         items: whole.count, made: ShardFile.madeNow,
+                                         explore: .init(devices: deviceList, options: options, provenance: provenance,
+                                                        offsets: offsets, results: results)).write(to: out)
+                print("shard \(shard) of the sweep written to \(path)")
+            }
         }
     }
 }
