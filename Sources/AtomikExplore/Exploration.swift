@@ -210,15 +210,22 @@ public enum Exploration {
         return r
     }
 
-    /// Writes a measured point into the cache (whole, or not at all).
+    /// Writes a measured point into the cache (whole, or not at all): under a name of its
+    /// own (host, process, a UUID), renamed into place, so that runs on many machines
+    /// sharing the cache never write one file at once.
     static func store(_ r: PointResult, at url: URL) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = try encoder.encode(r)
-        let entry = try AtomicOutput(path: url.path)
-        try entry.writer.write { $0.append(contentsOf: data) }
-        try entry.commit()
+        let temporary = url.path + ".\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString).tmp"
+        do {
+            try data.write(to: URL(fileURLWithPath: temporary))
+            guard rename(temporary, url.path) == 0 else { throw RTLError("cannot rename \(temporary) to \(url.path): \(String(cString: strerror(errno)))") }
+        } catch {
+            unlink(temporary)
+            throw error
+        }
     }
 
     /// nextpnr with each seed; the best Fmax counts. A design that does not fit or

@@ -18,10 +18,13 @@ public enum DUTBuild {
         return userCache("rtl")
     }
 
-    /// The user's cache directory for the tool's `kind` of results: $XDG_CACHE_HOME/atomik/KIND,
-    /// else ~/.cache/atomik/KIND (never inside an install, which may be read-only).
+    /// The cache directory for the tool's `kind` of results: $ATOMIK_CACHE_DIR/KIND (a directory
+    /// that runs on many machines share), else $XDG_CACHE_HOME/atomik/KIND, else
+    /// ~/.cache/atomik/KIND (never inside an install, which may be read-only). Entries are
+    /// written under unique names and renamed into place, so concurrent writers are safe.
     public static func userCache(_ kind: String) -> URL {
         let env = ProcessInfo.processInfo.environment
+        if let shared = env["ATOMIK_CACHE_DIR"], !shared.isEmpty { return URL(fileURLWithPath: shared).appendingPathComponent(kind) }
         let cache = env["XDG_CACHE_HOME"].map { URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: env["HOME"] ?? NSTemporaryDirectory()).appendingPathComponent(".cache")
         return cache.appendingPathComponent("atomik/\(kind)")

@@ -161,7 +161,7 @@ extension Atomik {
 
         /// Prints a regression report's closing lines, writes its JUnit and (for a shard) its shard
         /// file, and exits with its code: 2 when an entry could not run, 1 on a difference.
-        func finish(_ report: RegressionReport, kind: ShardFile.Kind, job: [String], items: Int, shard: Shard?) throws {
+        func finish(_ report: RegressionReport, kind: ShardFile.Kind, job: [String], items: Int, testCases: Int, shard: Shard?) throws {
             print(report.closing, terminator: "")
             if let junit {
                 let file = try AtomicOutput(path: junit)
@@ -170,7 +170,7 @@ extension Atomik {
             }
             if let shard {
                 let path = try ShardFile(kind: kind, job: ShardFile.job(job), shard: shard.index, shards: shard.count, items: items,
-                                         made: ShardFile.madeNow, regression: report).write(to: out ?? "cosim-out")
+                                         made: ShardFile.madeNow, regression: report, testCases: testCases).write(to: out ?? "cosim-out")
                 print("shard \(shard) of the job written to \(path)")
             }
             if report.exitCode != 0 { throw ExitCode(report.exitCode) }
@@ -197,7 +197,8 @@ extension Atomik {
             }
             report.properties = JUnit.properties(rtl: d.origin, hash: DUTBuild.rtlHash(d), simulators: results.map(\.outcome.simulator))
                 .map { [$0.name, $0.value] } + [["top", d.top]]
-            try finish(report, kind: .regression, job: ["dut-regression", text] + dutArguments, items: list.count, shard: shard)
+            try finish(report, kind: .regression, job: ["dut-regression", text] + dutArguments, items: list.count,
+                       testCases: offsets.map { list[$0].simulators.count }.reduce(0, +), shard: shard)
         }
 
         func entries(_ text: String, _ path: String) throws -> [RegressionEntry] {
@@ -219,7 +220,8 @@ extension Atomik {
             }
             report.properties = JUnit.properties(rtl: rtl.directory, hash: rtl.hash, simulators: results.map(\.outcome.simulator))
                 .map { [$0.name, $0.value] }
-            try finish(report, kind: .regression, job: ["regression", text, rtl.hash], items: list.count, shard: shard)
+            try finish(report, kind: .regression, job: ["regression", text, rtl.hash], items: list.count,
+                       testCases: offsets.map { list[$0].simulators.count }.reduce(0, +), shard: shard)
         }
 
         func runMutationCheck() throws {
@@ -239,7 +241,8 @@ extension Atomik {
                 report.records.append(record)
                 print(record.line)
             }
-            try finish(report, kind: .mutation, job: ["mutation", text, rtl.hash] + all.map(\.name), items: all.count, shard: shard)
+            try finish(report, kind: .mutation, job: ["mutation", text, rtl.hash] + all.map(\.name), items: all.count,
+                       testCases: offsets.count, shard: shard)
         }
     }
 }

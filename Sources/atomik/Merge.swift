@@ -131,9 +131,11 @@ extension Atomik {
                 // Complete: it holds every item of its slice, and nothing else.
                 let expected = Shard(index: s.shard, count: s.shards).offsets(of: s.items)
                 let held = s.kind == .explore ? s.explore?.offsets ?? [] : Array(Set(s.regression?.records.map(\.item) ?? [])).sorted()
-                guard held == expected else {
+                let cases = s.regression?.records.count ?? 0
+                guard held == expected, s.kind == .explore || cases == s.testCases else {
                     throw ProgramError("\(path): shard \(s.shard) of \(s.shards) is incomplete: it holds \(held.count) of the "
-                                       + "\(expected.count) items of its slice (rerun it with --shard \(s.shard)/\(s.shards))")
+                                       + "\(expected.count) items of its slice" + (s.kind == .explore ? "" : " and \(cases) of its \(s.testCases ?? 0) test cases")
+                                       + " (rerun it with --shard \(s.shard)/\(s.shards))")
                 }
             }
             let missing = (1...first.file.shards).filter { byIndex[$0] == nil }

@@ -25,8 +25,10 @@ struct ShardFile: Codable {
     var items: Int
     /// When, and by which tool, the shard was made.
     var made: String
-    /// A regression or a mutation check: its report, whose records name their item.
+    /// A regression or a mutation check: its report, whose records name their item,
+    /// and how many records its slice makes (an entry has one per simulator).
     var regression: RegressionReport?
+    var testCases: Int?
     /// A sweep: the report's options line, its points' offsets in the sweep and their results.
     var explore: ExploreShard?
 

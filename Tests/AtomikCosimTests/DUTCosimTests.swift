@@ -220,7 +220,7 @@ func program(_ text: String) throws -> (path: String, cleanup: () -> Void) {
         let results = try DUTRegression.run(entries) { try DUTPreset.asic.load(rtlDirectory: dir, parameters: $0) }
         #expect(results.count == 7)
         for r in results { #expect(r.outcome.passed, "\(r.entry.name) on \(r.outcome.simulator): \(r.outcome.message)") }
-        let xml = DUTRegression.junit(results, dutArguments: ["--dut", "asic"], name: "t")
+        let xml = junitXML(results, dutArguments: ["--dut", "asic"])
         #expect(xml.contains("tests=\"7\" failures=\"0\""))
     }
 
@@ -231,7 +231,7 @@ func program(_ text: String) throws -> (path: String, cleanup: () -> Void) {
         let path = fixtures.appendingPathComponent("aliased/aliased.yaml").path
         let results = try DUTRegression.run(entries) { try DUTDescriptionParser.load(path: path, parameters: $0) }
         #expect(results.count == 1 && !results[0].outcome.passed)
-        let xml = DUTRegression.junit(results, dutArguments: ["--dut", path], name: "t")
+        let xml = junitXML(results, dutArguments: ["--dut", path])
         #expect(xml.contains("failures=\"1\"") && xml.contains("<failure message=\"operation "))
         #expect(xml.contains("--param LOG_C=2 --simulator verilator"))
         // The trace window, read back by an XML parser that knows nothing of ours.
@@ -272,8 +272,8 @@ func program(_ text: String) throws -> (path: String, cleanup: () -> Void) {
         #expect(results[0].error?.contains("width = 0 is outside 1...512") == true, "\(results[0])")
         #expect(results[1...2].allSatisfy { $0.error?.contains("failed (exit") == true }, "\(results[1...2].map(\.error))")
         #expect(results[3].passed && results[4].passed)
-        let xml = DUTRegression.junit(results, dutArguments: ["--dut", path], name: "t",
-                                      properties: JUnit.properties(rtl: path, hash: "0123", simulators: results.map(\.outcome.simulator)))
+        let xml = junitXML(results, dutArguments: ["--dut", path],
+                           properties: JUnit.properties(rtl: path, hash: "0123", simulators: results.map(\.outcome.simulator)))
         #expect(xml.contains("tests=\"5\" failures=\"0\" errors=\"3\""))
         #expect(xml.contains("<error message=\"") && xml.contains("width = 0 is outside"))
         // What Jenkins, GitLab and the Ant schema read, checked by Python's XML parser.
@@ -301,4 +301,10 @@ func program(_ text: String) throws -> (path: String, cleanup: () -> Void) {
     func badListsNameTheirPlace(_ text: String, _ message: String) {
         #expect { try DUTRegression.parse(text, file: "r.txt") } throws: { "\($0)".hasPrefix(message) }
     }
+}
+
+/// A described design's regression's JUnit XML, as the tool writes it.
+func junitXML(_ results: [DUTRegressionResult], dutArguments: [String], properties: [(name: String, value: String)] = []) -> String {
+    RegressionReport(kind: .dut, header: "", junitName: "t", properties: properties,
+                     records: results.enumerated().map { $1.record(item: $0, dutArguments: dutArguments) }).junit()
 }

@@ -55,9 +55,9 @@ import Testing
         #expect(status == 2)
         #expect(text.contains("cannot use '\(blocker)/v'") && text.contains("Not a directory"), "\(text)")
         #expect(!text.contains("NSCocoaErrorDomain"), "\(text)")
-        // --merge names the file and what is wrong with it.
+        // merge names the file and what is wrong with it.
         let bad = try file("bad.json", Array(#"[{"x": 1}]"#.utf8))
-        let merged = try runAtomik(["explore", "--merge", bad, "--out", dir.appendingPathComponent("m").path])
+        let merged = try runAtomik(["merge", bad, "--out", dir.appendingPathComponent("m").path])
         #expect(merged.status == 2 && merged.text.contains("bad.json: not a results.json of atomik explore (no 'width' at [0])"),
                 "\(merged.text)")
         // fuzz --save to a file saves nothing and says so.
@@ -65,7 +65,7 @@ import Testing
         #expect(fuzz.status == 2 && fuzz.text.contains("not a directory"), "\(fuzz.text)")
     }
 
-    /// --merge renders only what the tool could have measured.
+    /// merge renders only what the tool could have measured.
     @Test func mergeValidatesItsPoints() throws {
         defer { remove() }
         func point(_ width: Int, _ storage: String) -> String {
@@ -74,9 +74,9 @@ import Testing
         for (json, reason) in [("[\(point(-5, "ff"))]", "point W-5 C4 ff: WIDTH = -5"),
                                ("[\(point(8, "dram"))]", "storage \"dram\" is not ff or sram"),
                                ("[\(point(8, "ff")), \(point(8, "ff"))]", "point W8 C4 ff is in"),
-                               ("[]", "--merge: the files hold no points")] {
+                               ("[]", "the files hold no points")] {
             let path = try file("r.json", Array(json.utf8))
-            let (status, text) = try runAtomik(["explore", "--merge", path, "--out", dir.appendingPathComponent("m").path])
+            let (status, text) = try runAtomik(["merge", path, "--out", dir.appendingPathComponent("m").path])
             #expect(status == 2 && text.contains(reason), "\(json): \(text)")
         }
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("m").path), "nothing rendered")
