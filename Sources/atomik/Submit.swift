@@ -136,7 +136,8 @@ extension Atomik {
 
         /// A word for bash, with ${SLURM_ARRAY_TASK_ID} left for bash to expand.
         static func quotedKeepingTaskID(_ word: String) -> String {
-            word.components(separatedBy: "${SLURM_ARRAY_TASK_ID}").map(quoted).joined(separator: "\"${SLURM_ARRAY_TASK_ID}\"")
+            word.components(separatedBy: "${SLURM_ARRAY_TASK_ID}").map { $0.isEmpty ? "" : quoted($0) }
+                .joined(separator: "\"${SLURM_ARRAY_TASK_ID}\"")
         }
     }
 }
