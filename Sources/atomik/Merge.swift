@@ -104,8 +104,20 @@ extension Atomik {
             return found
         }
 
+        /// The most a shard or results file may hold: merge reads each whole.
+        static let maxFileBytes = 1 << 30
+
+        /// A file's bytes, refused past `maxFileBytes` with its size.
+        static func contents(_ path: String) throws -> Data {
+            let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            guard size <= maxFileBytes else {
+                throw ProgramError("\(path): \(size) bytes, more than the \(maxFileBytes >> 20) MiB a shard or results file may hold")
+            }
+            return try Data(contentsOf: URL(fileURLWithPath: path))
+        }
+
         static func read(_ path: String) throws -> ShardFile {
-            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            let data = try contents(path)
             let file: ShardFile
             do { file = try JSONDecoder().decode(ShardFile.self, from: data) } catch let error as DecodingError {
                 throw ProgramError("\(path): not a shard file of atomik (\(describe(error)))")
@@ -151,7 +163,7 @@ extension Atomik {
         static func readResults(_ files: [String]) throws -> [PointResult] {
             var all: [PointResult] = [], from: [String: String] = [:]
             for f in files {
-                guard let data = FileManager.default.contents(atPath: f) else { throw ProgramError("cannot read '\(f)'") }
+                let data = try contents(f)
                 let points: [PointResult]
                 do { points = try JSONDecoder().decode([PointResult].self, from: data) } catch let error as DecodingError {
                     throw ProgramError("\(f): not a results.json of atomik explore (\(describe(error)))")
