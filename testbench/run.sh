@@ -8,8 +8,8 @@
 # PARAM is one of WIDTH CONTEXTS STORAGE READ_LATENCY DEPTH (tb_atomik_unit's
 # parameters); this script is the one place that maps them to each tool's flags.
 # $ATOMIK_RTL_DIR (default rtl) names another copy of the RTL, such as a mutant.
-# Builds are cached in $ATOMIK_RTL_CACHE (default $XDG_CACHE_HOME/atomik/rtl, else
-# ~/.cache/atomik/rtl, where DUT builds go too), keyed by
+# Builds are cached in $ATOMIK_RTL_CACHE (default $ATOMIK_CACHE_DIR/rtl, else
+# $XDG_CACHE_HOME/atomik/rtl, else ~/.cache/atomik/rtl, where DUT builds go too), keyed by
 # the RTL and testbench sources, the parameters and the simulator's version.
 # `testbench/run.sh SIM [PARAM=VALUE ...] --build-only` builds and prints the
 # cached simulator's path. The run counts only if its output ends with
@@ -47,7 +47,10 @@ key=$( { for f in $sources "$rtl_dir/atomik_isa.vh" testbench/tb_atomik_unit.v t
                 testbench/atomik_port_words.h
          do cat "$f"; done
          echo "${params[*]}"; echo "${version%%$'\n'*}"; } | sha256sum | cut -c1-16)
-cache=${ATOMIK_RTL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/atomik/rtl}/$sim-$key
+if [ -n "${ATOMIK_RTL_CACHE:-}" ]; then cache_root=$ATOMIK_RTL_CACHE
+elif [ -n "${ATOMIK_CACHE_DIR:-}" ]; then cache_root=$ATOMIK_CACHE_DIR/rtl   # shared by runs on many machines
+else cache_root=${XDG_CACHE_HOME:-$HOME/.cache}/atomik/rtl; fi
+cache=$cache_root/$sim-$key
 
 if [ ! -d "$cache" ]; then
     mkdir -p "$(dirname "$cache")"
@@ -84,7 +87,9 @@ if [ ! -d "$cache" ]; then
             rm -rf "$tmp/obj"
             ;;
     esac
-    mv "$tmp" "$cache" 2>/dev/null || rm -rf "$tmp"   # another run may have built it meanwhile
+    # Another run (here, or on another machine sharing the cache) may have built it meanwhile:
+    # -T renames onto the name, never into a directory already there.
+    mv -T "$tmp" "$cache" 2>/dev/null || rm -rf "$tmp"
     trap - EXIT
 fi
 

@@ -8,7 +8,7 @@ import Foundation
 /// lockstep. Everything but the user's RTL is generated here, except the
 /// shims' port conversions, testbench/atomik_port_words.h (one copy for both).
 ///
-/// Builds are cached under $ATOMIK_RTL_CACHE (default $XDG_CACHE_HOME/atomik/rtl,
+/// Builds are cached under $ATOMIK_RTL_CACHE (default $ATOMIK_CACHE_DIR/rtl, else $XDG_CACHE_HOME/atomik/rtl,
 /// else ~/.cache/atomik/rtl, as testbench/run.sh does),
 /// keyed by the generated sources, every RTL and include file, the defines
 /// and the tool's version.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// A small regression list: both storages, every simulator choice, five entries.
@@ -132,6 +133,33 @@ func runProcess(_ arguments: [String], in directory: URL? = nil) throws -> (Int3
         #expect(Array(merged.text.split(separator: "\n").dropFirst()) == Array(whole.text.split(separator: "\n").dropFirst()))
         #expect(try junitCases(path("merged.xml")) == junitCases(path("whole.xml")))
         #expect(try junitCases(path("whole.xml")).count == 16)
+    }
+
+    /// Runs that share a cache (ATOMIK_CACHE_DIR, as tasks on many machines do) build
+    /// each Verilator model once into it, renamed into place whole: two runs at once
+    /// leave one build of each kind and no temporary directory.
+    @Test func concurrentRunsShareACache() throws {
+        try #require(installed(.verilator), "verilator is not installed")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cache = path("cache")
+        let both = [["cosim", "--recipe", "uniform", "--length", "20", "--width", "8", "--contexts", "2", "--simulator", "verilator"],
+                    ["cosim", "--recipe", "uniform", "--length", "20", "--width", "8", "--contexts", "2", "--simulator", "verilator"]]
+        let group = DispatchGroup()
+        let statuses = Mutex([Int32]())
+        for arguments in both {
+            group.enter()
+            DispatchQueue.global().async {
+                let status = (try? runAtomik(arguments, environment: ["ATOMIK_CACHE_DIR": cache]).status) ?? -1
+                statuses.withLock { $0.append(status) }
+                group.leave()
+            }
+        }
+        group.wait()
+        #expect(statuses.withLock { $0 } == [0, 0])
+        let built = try FileManager.default.contentsOfDirectory(atPath: cache + "/rtl")
+        #expect(built.count == 1 && built[0].hasPrefix("shim-"), "one build, no temporary left: \(built)")
+        let inside = try FileManager.default.contentsOfDirectory(atPath: cache + "/rtl/" + (built.first ?? ""))
+        #expect(inside.contains("sim") && !inside.contains { $0.contains(".tmp.") }, "the second build is not moved into the first: \(inside)")
     }
 
     /// A sweep in four shards merges into the report a whole run writes: every
