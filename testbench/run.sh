@@ -2,6 +2,7 @@
 # Build (once per design point, cached) and run the testbench under one simulator.
 #
 #   testbench/run.sh icarus|verilator [PARAM=VALUE ...] -- +vectors=F +cycles=N +trace=F [+expected=F]
+#   testbench/run.sh coverage ... -- ... +coverage=F   Verilator built with --coverage; writes its counts to F
 #   testbench/run.sh shim [PARAM=VALUE ...]     builds testbench/atomik_shim.cpp around the
 #                                               Verilator model into a shared library; prints its path
 #
@@ -34,8 +35,8 @@ done
 
 case $sim in
     icarus) tool=iverilog; package=iverilog ;;
-    verilator|shim) tool=verilator; package=verilator ;;
-    *) die "unknown simulator '$sim': expected icarus, verilator or shim" ;;
+    verilator|coverage|shim) tool=verilator; package=verilator ;;
+    *) die "unknown simulator '$sim': expected icarus, verilator, coverage or shim" ;;
 esac
 command -v "$tool" >/dev/null || die "$tool not found: install it with 'apt-get install $package' (or run scripts/setup.sh)"
 
@@ -61,8 +62,9 @@ if [ ! -d "$cache" ]; then
             flags=(); for p in "${params[@]}"; do flags+=("-Ptb_atomik_unit.$p"); done
             iverilog -g2005 -I"$rtl_dir" -s tb_atomik_unit "${flags[@]}" -o "$tmp/sim" $sources testbench/tb_atomik_unit.v
             ;;
-        verilator)
+        verilator|coverage)
             flags=(); for p in "${params[@]}"; do flags+=("-G$p"); done
+            [ "$sim" = coverage ] && flags+=(--coverage)   # line, branch and toggle counts, written at the end (+coverage=FILE)
             verilator --cc --exe --build -j 2 -Wno-fatal -Wno-lint -Wno-style -O3 \
                 -MAKEFLAGS "OPT_FAST=-O3 OPT_SLOW=-O1 OPT_GLOBAL=-O3" \
                 --top-module tb_atomik_unit -I"$rtl_dir" "${flags[@]}" -Mdir "$tmp/obj" -o "$tmp/sim" \
@@ -96,5 +98,5 @@ fi
 if [ $build_only = 1 ] || [ "$sim" = shim ]; then echo "$cache/sim"; exit 0; fi
 case $sim in
     icarus) exec vvp -n "$cache/sim" "$@" ;;
-    verilator) exec "$cache/sim" "$@" ;;
+    verilator|coverage) exec "$cache/sim" "$@" ;;
 esac

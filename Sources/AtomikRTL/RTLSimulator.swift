@@ -71,10 +71,12 @@ extension RTLSimulator {
     /// `vcd` asks the testbench for a waveform (Icarus only) of the cycles in `vcdWindow`.
     /// `rtl` names another copy of rtl/ (a mutant), as $ATOMIK_RTL_DIR does for run.sh.
     /// `path` replaces the PATH the simulator runs with (tests use it to put broken tools first).
+    /// `coverage` (Verilator only) runs the testbench built with --coverage and writes its counts there.
     public func run(_ p: UnitParameters, items: some Sequence<ProgramItem>, vcd: String? = nil,
-                    vcdWindow: ClosedRange<Int>? = nil, rtl: String? = nil, path: String? = nil,
+                    vcdWindow: ClosedRange<Int>? = nil, rtl: String? = nil, path: String? = nil, coverage: String? = nil,
                     timeout: Duration = .seconds(600)) throws -> RTLRun {
         try p.validate()
+        precondition(coverage == nil || self == .verilator, "coverage comes from Verilator")
         let root = try Self.repositoryRoot()
         let dir = Scratch.path("rtl")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -102,8 +104,9 @@ extension RTLSimulator {
             root: root, simulator: self, parameters: p, depth: depth,
             plusargs: ["+vectors=\(stim)", "+cycles=\(stats.cycles)", "+trace=\(rtlTrace)", "+expected=\(exp)"]
                 + (vcd.map { ["+vcd=\($0)"] } ?? [])
-                + (vcdWindow.map { ["+vcd_from=\($0.lowerBound)", "+vcd_to=\($0.upperBound + 1)"] } ?? []),
-            rtl: rtl, path: path, timeout: timeout)
+                + (vcdWindow.map { ["+vcd_from=\($0.lowerBound)", "+vcd_to=\($0.upperBound + 1)"] } ?? [])
+                + (coverage.map { ["+coverage=\($0)"] } ?? []),
+            mode: coverage == nil ? nil : "coverage", rtl: rtl, path: path, timeout: timeout)
         let simulationTime = ContinuousClock.now - start
         if let vcd { try RTLSimulator.removeDate(fromVCD: vcd) }
         return RTLRun(cycles: stats.cycles, mismatches: try finished(output)["mismatches"] ?? -1,

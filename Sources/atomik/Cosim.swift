@@ -74,6 +74,9 @@ extension Atomik {
         @Option(help: "With --regress or --mutate: run slice I of N (1-based: every Nth entry or mutant from the Ith) and write its results to --out as shard-I-of-N.json, for atomik merge.")
         var shard: String?
 
+        @Option(help: "Code coverage of rtl/: run the stimulus (with --regress, every entry's) on Verilator built with --coverage too, and write DIR/coverage.info (lcov) and DIR/html (genhtml), merged over the runs.")
+        var coverage: String?
+
         @OptionGroup var dut: DUTOptions
 
         func validate() throws {
@@ -94,6 +97,11 @@ extension Atomik {
                 } else if seed == nil {
                     _ = try Checked.environmentSeed()
                 }
+            }
+            if coverage != nil {
+                if mutate { throw ValidationError("--coverage measures a regression or a run; the mutation check runs mutants, not rtl/") }
+                if dut.dut != nil { throw ValidationError("--coverage measures our unit's RTL (rtl/); a described design's is not measured yet") }
+                if program == "-" { throw ValidationError("--coverage runs the program again: give a file, not standard input") }
             }
             if dut.dut != nil {
                 if mutate { throw ValidationError("--mutate applies faults to our unit's RTL; it takes no --dut") }
@@ -135,7 +143,31 @@ extension Atomik {
             if Interrupt.requested {
                 throw Interrupted("interrupted: the cycles above were compared")
             }
+            try writeCoverage([(options.parameters, stimulus)])
             if outcomes.contains(where: { !$0.passed }) { throw ExitCode(1) }
+        }
+
+        /// With --coverage: runs each design point's stimulus on Verilator built with --coverage
+        /// (`--jobs` at once) and writes the merged lcov tracefile and HTML report of rtl/.
+        func writeCoverage(_ runs: [(UnitParameters, CosimStimulus)]) throws {
+            guard let coverage else { return }
+            let counts = Scratch.path("coverage")
+            try FileManager.default.createDirectory(at: counts, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: counts) }
+            var files: [String] = []
+            try Parallel.forEach(runs.count, jobs: jobCount, { k in
+                let (p, stimulus) = runs[k]
+                let items = try stimulus.items(p, limit: RTLSimulator.maxItems + 1)
+                try RTLSimulator.checkIcarusLimits(items, alternative: "a shorter stimulus for --coverage (the testbench holds it whole)")
+                let path = counts.appendingPathComponent("\(k).dat").path
+                _ = try RTLSimulator.verilator.run(p, items: items, coverage: path)
+                return path
+            }, done: { _, path in files.append(path) })
+            let rtl = try DUTPreset.unit(runs[0].0)
+            let summaries = try RTLCoverage.report(files, files: rtl.files, root: try RTLSimulator.repositoryRoot().path, into: coverage)
+            print("code coverage of \((rtl.files[0] as NSString).deletingLastPathComponent) over \(runs.count) run\(runs.count == 1 ? "" : "s") "
+                  + "(Verilator --coverage): \(coverage)/coverage.info, \(coverage)/html/index.html")
+            print(RTLCoverage.table(summaries), terminator: "")
         }
     
         /// Transaction-level co-simulation of a described design.
@@ -220,6 +252,7 @@ extension Atomik {
             }
             report.properties = JUnit.properties(rtl: rtl.directory, hash: rtl.hash, simulators: results.map(\.outcome.simulator))
                 .map { [$0.name, $0.value] }
+            try writeCoverage(offsets.map { list[$0] }.map { ($0.parameters, .recipe($0.recipe, seed: $0.seed, length: $0.length)) })
             try finish(report, kind: .regression, job: ["regression", text, rtl.hash], items: list.count,
                        testCases: offsets.map { list[$0].simulators.count }.reduce(0, +), shard: shard)
         }

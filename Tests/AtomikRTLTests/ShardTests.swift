@@ -192,3 +192,54 @@ func expectSameReports(_ a: String, _ b: String) throws {
         #expect(x == y, "\(f) differs")
     }
 }
+
+/// `cosim --coverage`: the stimulus also runs on Verilator built with --coverage;
+/// a regression's runs are merged into one lcov tracefile of rtl/ that genhtml
+/// (lcov's own tool) renders, and a summary of the lines never hit.
+@Suite(.serialized) struct CodeCoverage {
+    @Test func aRegressionsCoverageIsMergedOverItsRuns() throws {
+        try #require(installed(.verilator), "verilator is not installed")
+        let ci = ProcessInfo.processInfo.environment["CI"] != nil
+        try #require(ci || FileManager.default.isExecutableFile(atPath: "/usr/bin/genhtml"), "lcov is not installed")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-coverage-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let list = dir.appendingPathComponent("two.txt").path
+        try """
+            width=8 contexts=4 storage=ff recipe=uniform seed=1 length=1500 simulator=verilator
+            width=8 contexts=4 storage=sram latency=2 recipe=hazard seed=2 length=1500 simulator=verilator
+
+            """.write(toFile: list, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("cov").path
+        let (status, text) = try runAtomik(["cosim", "--regress", list, "--coverage", out], withOutput: true)
+        #expect(status == 0, "\(text)")
+        #expect(text.contains("over 2 runs (Verilator --coverage)"), "\(text)")
+        #expect(FileManager.default.fileExists(atPath: out + "/html/index.html"), "genhtml rendered the tracefile")
+        // The tracefile, read as lcov's format: every RTL file of both storages, no testbench, lines hit.
+        let (ok, summary) = try runProcess(["python3", "-c", """
+            import sys, collections
+            hits = collections.defaultdict(dict)
+            for rec in open(sys.argv[1]).read().split('end_of_record'):
+                lines = rec.split()
+                sf = [l[3:] for l in lines if l.startswith('SF:')]
+                if not sf: continue
+                for l in lines:
+                    if l.startswith('DA:'):
+                        n, c = l[3:].split(',')[:2]
+                        hits[sf[0]][n] = hits[sf[0]].get(n, False) or int(c) > 0
+            for f, h in sorted(hits.items()):
+                print(f.split('/')[-1], sum(h.values()), len(h), f.startswith('/'))
+            """, out + "/coverage.info"])
+        #expect(ok == 0, "\(summary)")
+        let files = Dictionary(uniqueKeysWithValues: summary.split(separator: "\n").map { line in
+            let f = line.split(separator: " ")
+            return (String(f[0]), (hit: Int(f[1]) ?? 0, total: Int(f[2]) ?? 0, absolute: f[3] == "True"))
+        })
+        #expect(Set(files.keys) == ["atomik_decoder.v", "atomik_sram_bank.v", "atomik_unit.v", "atomik_unit_ff.v", "atomik_unit_sram.v"],
+                "\(summary)")
+        for (name, f) in files { #expect(f.absolute && f.hit > 0 && f.hit <= f.total, "\(name): \(f)") }
+        #expect(files["atomik_unit_ff.v"].map { $0.hit == $0.total } == true, "the ff unit is covered by its entry: \(summary)")
+        // Mutation checks and described designs are refused: coverage is rtl/'s.
+        #expect(try runAtomik(["cosim", "--mutate", "--coverage", out]).status == 2)
+    }
+}
