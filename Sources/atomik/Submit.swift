@@ -53,6 +53,7 @@ extension Atomik {
         }
 
         func run() throws {
+            let sbatch = try Self.sbatchPath()   // before anything is written
             let cwd = FileManager.default.currentDirectoryPath
             let dir = URL(fileURLWithPath: out, relativeTo: URL(fileURLWithPath: cwd + "/")).standardizedFileURL.path
             let slurm = dir + "/slurm"
@@ -90,8 +91,8 @@ extension Atomik {
             let mergeScript = try script("merge.sh", ["--job-name=atomik-merge", "--output=\(dir)/logs/merge.out"], [
                 mergeCommand.map(Self.quoted).joined(separator: " ") + " > \(Self.quoted(dir + "/merge.txt"))",
             ])
-            let array = try Self.sbatch(["--parsable", shardsScript])
-            let merge = try Self.sbatch(["--parsable", "--dependency=afterok:\(array)", "--kill-on-invalid-dep=yes", mergeScript])
+            let array = try Self.submit(sbatch, ["--parsable", shardsScript])
+            let merge = try Self.submit(sbatch, ["--parsable", "--dependency=afterok:\(array)", "--kill-on-invalid-dep=yes", mergeScript])
             let jobs = "array=\(array)\nmerge=\(merge)\n"
             try jobs.write(toFile: "\(slurm)/jobs.txt", atomically: true, encoding: .utf8)
             print("submitted job array \(array) (\(shards) shards: \(dir)/shards/I, logs in \(dir)/logs) "
@@ -108,12 +109,17 @@ extension Atomik {
             return path
         }
 
-        /// Runs sbatch; returns the job id it printed.
-        static func sbatch(_ arguments: [String]) throws -> String {
+        /// sbatch on the PATH, or an error saying what to install.
+        static func sbatchPath() throws -> String {
             guard let sbatch = ProcessInfo.processInfo.environment["PATH"]?.split(separator: ":")
                 .map({ "\($0)/sbatch" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
                 throw ProgramError("sbatch is not installed: submit needs Slurm's client (apt-get install slurm-client, or slurm-wlm)")
             }
+            return sbatch
+        }
+
+        /// Runs sbatch; returns the job id it printed.
+        static func submit(_ sbatch: String, _ arguments: [String]) throws -> String {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: sbatch)
             p.arguments = arguments

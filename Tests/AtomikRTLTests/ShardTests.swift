@@ -135,6 +135,23 @@ func runProcess(_ arguments: [String], in directory: URL? = nil) throws -> (Int3
         #expect(try junitCases(path("whole.xml")).count == 16)
     }
 
+    /// submit refuses what it cannot run as shards, and says what to install without Slurm.
+    @Test func submitRefusesMisuse() throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (command, says) in [([String](), "give the command to run after --"),
+                                (["run", "p.atk"], "submit runs cosim --regress, cosim --mutate or explore, not 'run'"),
+                                (["cosim", "--recipe", "uniform"], "give --regress FILE or --mutate"),
+                                (["cosim", "--regress", "small.txt", "--shard", "1/2"], "--shard is set by submit for each task"),
+                                (["explore", "--out", "x"], "--out is set by submit for each task")] {
+            let (status, text) = try runAtomik(["submit", "--shards", "2", "--out", "job", "--"] + command, in: dir)
+            #expect(status == 2 && text.contains(says), "\(command): \(text)")
+        }
+        let (status, text) = try runAtomik(["submit", "--shards", "2", "--out", "job", "--", "cosim", "--regress", "small.txt"],
+                                           in: dir, environment: ["PATH": "/nonexistent"])
+        #expect(status == 2 && text.contains("sbatch is not installed") && text.contains("apt-get install"), "\(text)")
+        #expect(!FileManager.default.fileExists(atPath: path("job")), "nothing written when nothing can be submitted")
+    }
+
     /// Runs that share a cache (ATOMIK_CACHE_DIR, as tasks on many machines do) build
     /// each Verilator model once into it, renamed into place whole: two runs at once
     /// leave one build of each kind and no temporary directory.
