@@ -151,7 +151,7 @@ final class CycleEngine<Unit: CycleUnit> {
         defer { state = s }
         // A long idle (`nop 100000000`) answers Ctrl-C within its own run: the rest is skipped.
         for k in 0..<cycles {
-            if k & 0xFFFF == 0xFFFF && Interrupt.requested { break }
+            if k & 0xFFF == 0xFFF && Interrupt.requested { break }
             try tick(inputs, &s, hooks: WithHooks.self)
         }
     }
