@@ -1,6 +1,11 @@
 import Foundation
 import Testing
 
+/// How soon these tests require a run to exit after a signal. Runs answer in well under a
+/// second (vectors, the slowest, in 0.14-0.32 s on an idle machine here); the margin keeps a loaded CI machine from
+/// failing a run that answered.
+let signalAnswerBound: TimeInterval = 2
+
 /// Ctrl-C stops a long run cleanly: exit 130, a message on standard error,
 /// and the trace kept under its own name with a closing '# partial' line.
 @Suite struct Interruption {
@@ -15,7 +20,7 @@ import Testing
         let (status, err, answered) = try signalAtomik(["run", "-", "--engine", "cycle", "--trace", trace.path], input: program,
                                                        after: 1.0)
         #expect(status == 130)
-        #expect(answered < 1, "answered within a second: \(answered) s")
+        #expect(answered < signalAnswerBound, "answered within the bound: \(answered) s")
         #expect(err.contains("interrupted after"))
         let text = try String(contentsOf: trace, encoding: .utf8)
         #expect(text.hasPrefix("# atomik-trace"))
@@ -32,7 +37,7 @@ import Testing
         let (status, err, answered) = try signalAtomik(["vectors", "--recipe", "uniform", "--length", "100000000", "--width", "64",
                                                         "--out", dir.path], after: 1.5, signal: signal)
         #expect(status == 130)
-        #expect(answered < 1, "answered within a second: \(answered) s")
+        #expect(answered < signalAnswerBound, "answered within the bound: \(answered) s")
         #expect(err.contains("no vector files were written"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
@@ -54,7 +59,7 @@ import Testing
                                                        after: 6.0, signal: signal, environment: ["TMPDIR": tmp.path])
         #expect(status == 130, "\(err)")
         #expect(err.contains("interrupted"))
-        #expect(answered < 1, "stopped within a second, not when the simulator finished: \(answered) s")
+        #expect(answered < signalAnswerBound, "stopped within the bound, not when the simulator finished: \(answered) s")
         #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.path).isEmpty, "no temporary file left behind")
     }
 
@@ -85,7 +90,7 @@ import Testing
         try writer.close()   // a run that ignored the signal ends here, at end of input, rather than hang the test
         let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
-        #expect(answered < 1, "answered within a second, not when the writer closed: \(answered) s")
+        #expect(answered < signalAnswerBound, "answered within the bound, not when the writer closed: \(answered) s")
         #expect(p.terminationStatus == 130)
         #expect(output.contains("1 read 0 0x07"), "\(output)")
         let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -102,7 +107,7 @@ import Testing
         let (status, err, answered) = try signalAtomik(["run", program.path, "--engine", "cycle", "--trace", dir.appendingPathComponent("t").path],
                                                        after: 1.0)
         #expect(status == 130, "\(err)")
-        #expect(answered < 1, "stopped within the idle item, within a second: \(answered) s")
+        #expect(answered < signalAnswerBound, "stopped within the idle item, within the bound: \(answered) s")
         #expect(err.contains("the trace ends with a '# partial' line"), "\(err)")
     }
 
@@ -143,7 +148,7 @@ import Testing
         for _ in 0..<signals { kill(p.processIdentifier, SIGINT); usleep(100_000) }
         while p.isRunning && Date().timeIntervalSince(start) < 20 { usleep(50_000) }
         #expect(!p.isRunning && p.terminationStatus == 130)
-        #expect(Date().timeIntervalSince(start) < 1, "stopped within a second, not after yosys's minute")
+        #expect(Date().timeIntervalSince(start) < signalAnswerBound, "stopped within the bound, not after yosys's minute")
         usleep(200_000)
         // Gone, or a zombie waiting for init to reap it (its parent exited).
         func alive(_ pid: Int32) -> Bool {
@@ -160,7 +165,7 @@ import Testing
     }
 
     /// Ctrl-C or SIGTERM during a long lockstep co-simulation (of our unit, of a DUT):
-    /// exit 130 within a second.
+    /// exit 130 within the bound.
     @Test(arguments: [(SIGINT, false), (SIGTERM, false), (SIGTERM, true)])
     func ctrlCStopsACosimulation(_ signal: Int32, dut: Bool) throws {
         try #require(installed(.verilator), "verilator is not installed")
@@ -172,6 +177,6 @@ import Testing
                                                         "--simulator", "verilator"] + design, after: 2.0, signal: signal)
         #expect(status == 130, "\(err)")
         #expect(err.contains("interrupted"), "\(err)")
-        #expect(answered < 1, "stopped within a second: \(answered) s")
+        #expect(answered < signalAnswerBound, "stopped within the bound: \(answered) s")
     }
 }
