@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-packages="iverilog verilator yosys nextpnr-ice40 fpga-icestorm python3 python3-venv g++ make procps git chromium gtkwave zlib1g-dev slurm-wlm munge lcov"
+packages="iverilog verilator yosys nextpnr-ice40 fpga-icestorm python3 python3-venv g++ make procps git chromium gtkwave zlib1g-dev slurm-wlm munge lcov time"
 missing=""
 # Installed, not merely known to dpkg (a removed package keeps its configuration and `dpkg -s` succeeds).
 for p in $packages; do

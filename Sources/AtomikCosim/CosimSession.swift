@@ -237,6 +237,7 @@ public struct CosimSession {
     func report(_ o: CosimOutcome, input: CosimStimulus, say: (String) -> Void) throws {
         let p = options.parameters
         let design = designArguments   // hashes the RTL files: once a report
+        let replay = replayCommand
         if let d = o.divergence { say("DIVERGENCE (\(o.simulator.rawValue) vs cycle model) at \(d)") }
         if let c = o.coreMismatch { say("MODEL vs SOFTWARE CORE at \(c)") }
         if !o.sideBySide.isEmpty {
@@ -244,7 +245,7 @@ public struct CosimSession {
             for (m, r) in o.sideBySide { say("  \(m)" + Self.operation(inTraceLine: m) + (m == r ? "" : "\n  \(r)   <-- rtl")) }
         }
         if case .recipe(_, let seed, _) = stimulus { say("seed \(seed)") }
-        say("replay: \(replayCommand) " + (stimulus.arguments + design + ["--simulator", o.simulator.rawValue])
+        say("replay: \(replay) " + (stimulus.arguments + design + ["--simulator", o.simulator.rawValue])
             .joined(separator: " "))
 
         try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
@@ -287,7 +288,7 @@ public struct CosimSession {
             let path = "\(outputDirectory)/\(o.simulator.rawValue)-divergence-program.atk"
             let file = try AtomicOutput(path: path)
             try file.writer.write("# the \(prefix.count) items of \(stimulus.arguments.joined(separator: " ")) up to the divergence; replay with\n"
-                                  + "# \(replayCommand) \(path) \((design + ["--simulator", o.simulator.rawValue]).joined(separator: " "))\n")
+                                  + "# \(replay) \(path) \((design + ["--simulator", o.simulator.rawValue]).joined(separator: " "))\n")
             for item in prefix { try file.writer.write(TextFormat.format(item) + "\n") }
             try file.commit()
             say("program up to the divergence: \(shown(path))")
@@ -305,7 +306,7 @@ public struct CosimSession {
         }
         let file = try AtomicOutput(path: path)
         try file.writer.write("# shrunk by atomik cosim from \(prefix.count) items; replay with\n"
-                              + "# \(replayCommand) \(path) \((design + ["--simulator", o.simulator.rawValue]).joined(separator: " "))\n")
+                              + "# \(replay) \(path) \((design + ["--simulator", o.simulator.rawValue]).joined(separator: " "))\n")
         for item in small { try file.writer.write(TextFormat.format(item) + "\n") }
         try file.commit()
         say("shrunk: \(prefix.count) -> \(small.count) items, saved to \(shown(path))")
@@ -380,7 +381,4 @@ final class OperationLog: CycleObserver {
         guard let w = lastWrite, w.cycle == d.cycle else { return nil }
         return w.op
     }
-
-    /// The operation accepted in `cycle`, if any is still listed.
-    func accepted(inCycle cycle: Int) -> Accepted? { recent.last { $0.cycle == cycle } }
 }

@@ -266,42 +266,24 @@ public enum Exploration {
         try sweep(points.map(ExplorePoint.unit), o, root: root, progress: progress)
     }
 
-    /// Runs every point, our unit's or described designs', `jobs` at a time.
+    /// Runs every point, our unit's or described designs', `jobs` at a time; `progress` sees
+    /// each one as it is handed back, in the points' order. After Ctrl-C no point starts, and
+    /// the points finished so far come back.
     public static func sweep(_ points: [ExplorePoint], _ o: ExploreOptions, root: URL,
                              progress: @escaping @Sendable (Int, PointResult) -> Void) throws -> [PointResult] {
         let versions = toolVersions()
-        final class Box: @unchecked Sendable {
-            var results: [PointResult?]
-            var error: Error?
-            var done = 0
-            let lock = NSLock()
-            init(_ n: Int) { results = Array(repeating: nil, count: n) }
-        }
-        let box = Box(points.count)
-        let queue = DispatchQueue(label: "atomik.explore", attributes: .concurrent)
-        let slots = DispatchSemaphore(value: o.jobs)
-        let group = DispatchGroup()
-        for (k, p) in points.enumerated() {
-            slots.wait()
-            if Interrupt.requested { slots.signal(); break }
-            group.enter()
-            queue.async {
-                defer { slots.signal(); group.leave() }
-                do {
-                    let r: PointResult
-                    switch p {
-                    case .unit(let u): r = try measure(u, o, root: root, versions: versions)
-                    case .dut(let d, let unit): r = try measure(d, unit: unit, o, versions: versions)
-                    }
-                    box.lock.lock(); box.results[k] = r; box.done += 1; let n = box.done; box.lock.unlock()
-                    progress(n, r)
-                } catch {
-                    box.lock.lock(); box.error = box.error ?? error; box.lock.unlock()
-                }
+        var results: [PointResult] = []
+        try Parallel.forEach(points.count, jobs: o.jobs, { k -> PointResult? in
+            if Interrupt.requested { return nil }
+            switch points[k] {
+            case .unit(let u): return try measure(u, o, root: root, versions: versions)
+            case .dut(let d, let unit): return try measure(d, unit: unit, o, versions: versions)
             }
-        }
-        group.wait()
-        if let e = box.error { throw e }
-        return box.results.compactMap { $0 }
+        }, done: { _, r in
+            guard let r else { return }
+            results.append(r)
+            progress(results.count, r)
+        })
+        return results
     }
 }

@@ -13,6 +13,9 @@ import Foundation
 /// keyed by the generated sources, every RTL and include file, the defines
 /// and the tool's version.
 public enum DUTBuild {
+    /// Where Debian's verilator package puts its runtime sources (and GTKWave's FST writer).
+    static let verilatorInclude = "/usr/share/verilator/include"
+
     public static var cacheRoot: URL {
         if let dir = ProcessInfo.processInfo.environment["ATOMIK_RTL_CACHE"] { return URL(fileURLWithPath: dir) }
         return userCache("rtl")
@@ -52,7 +55,7 @@ public enum DUTBuild {
             try generated.map { "#include \"\(obj.path)/\($0)\"\n" }.joined().write(to: unity, atomically: true, encoding: .utf8)
             let shim = dir.appendingPathComponent("shim.cpp")
             try DUTShim.source(width: d.width).write(to: shim, atomically: true, encoding: .utf8)
-            let inc = "/usr/share/verilator/include", out = dir.appendingPathComponent("sim.so").path
+            let inc = verilatorInclude, out = dir.appendingPathComponent("sim.so").path
             let ports = try DUTShim.portHeader().deletingLastPathComponent().path
             try run(["g++", "-std=c++17", "-O3", "-fPIC", "-shared", "-faligned-new", "-Wl,-Bsymbolic", "-DVM_COVERAGE=0",
                      "-DVM_SC=0", "-DVM_TRACE=0", "-I\(obj.path)", "-I\(ports)", "-I\(inc)", "-I\(inc)/vltstd", "-o", out, shim.path,

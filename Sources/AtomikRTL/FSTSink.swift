@@ -53,7 +53,7 @@ public final class FSTSink: WaveformSink {
 
     /// The FST writer's shared library: built from Verilator's copy of fstapi.c on first use.
     static func library() throws -> String {
-        let dir = "/usr/share/verilator/include/gtkwave"
+        let dir = DUTBuild.verilatorInclude + "/gtkwave"
         let sources = ["fstapi.c", "fastlz.c", "lz4.c"].map { dir + "/" + $0 }
         guard sources.allSatisfy({ FileManager.default.fileExists(atPath: $0) }) else {
             throw RTLError("FST output needs the FST writer of Verilator's package (\(dir)/fstapi.c): "
@@ -68,11 +68,9 @@ public final class FSTSink: WaveformSink {
             key += f + "\n" + ((try? String(contentsOfFile: dir + "/" + f, encoding: .utf8)) ?? "") + "\n"
         }
         return try DUTBuild.cached("fst", key: key, product: "fst.so") { tmp in
-            let r = try ToolProcess.run(["gcc", "-O2", "-fPIC", "-shared", "-DFST_CONFIG_INCLUDE=\"fst_config.h\"", "-I\(dir)",
-                                         "-o", tmp.appendingPathComponent("fst.so").path] + sources + ["-lz"],
-                                        in: tmp, timeout: .seconds(300))
-            if r.timedOut { throw RTLError("gcc (the FST writer) timed out and was stopped") }
-            guard r.status == 0 else { throw RTLError("gcc failed (exit \(r.status)) building the FST writer:\n\(r.output)") }
+            try ToolProcess.run(["gcc", "-O2", "-fPIC", "-shared", "-DFST_CONFIG_INCLUDE=\"fst_config.h\"", "-I\(dir)",
+                                 "-o", tmp.appendingPathComponent("fst.so").path] + sources + ["-lz"],
+                                in: tmp, timeout: .seconds(300)).check("gcc building the FST writer")
         }
     }
 

@@ -27,8 +27,8 @@ public enum RTLCoverage {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let all = Scratch.path("coverage", suffix: ".info").path
         defer { unlink(all) }
-        try check(ToolProcess.run(["verilator_coverage", "--write-info", all] + counts, in: URL(fileURLWithPath: root),
-                                  timeout: .seconds(600)), "verilator_coverage")
+        try ToolProcess.run(["verilator_coverage", "--write-info", all] + counts, in: URL(fileURLWithPath: root),
+                            timeout: .seconds(600)).check("verilator_coverage")
         let wanted = Set(files.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
         var kept = "", summaries: [FileSummary] = []
         for record in try String(contentsOfFile: all, encoding: .utf8).components(separatedBy: "end_of_record") {
@@ -56,14 +56,9 @@ public enum RTLCoverage {
         guard !summaries.isEmpty else { throw RTLError("the coverage counts name none of the RTL's files (\(files.joined(separator: ", ")))") }
         let info = "\(directory)/coverage.info"
         try kept.write(toFile: info, atomically: true, encoding: .utf8)
-        try check(ToolProcess.run(["genhtml", "--branch-coverage", "--quiet", "--output-directory", "\(directory)/html", info],
-                                  in: URL(fileURLWithPath: directory), timeout: .seconds(600)), "genhtml")
+        try ToolProcess.run(["genhtml", "--branch-coverage", "--quiet", "--output-directory", "\(directory)/html", info],
+                            in: URL(fileURLWithPath: directory), timeout: .seconds(600)).check("genhtml")
         return summaries.sorted { $0.file < $1.file }
-    }
-
-    static func check(_ r: ToolProcess.Outcome, _ tool: String) throws {
-        if r.timedOut { throw RTLError("\(tool) timed out and was stopped") }
-        guard r.status == 0 else { throw RTLError("\(tool) failed (exit \(r.status)):\n\(r.output)") }
     }
 
     /// The summary as a table: file, lines hit of counted, branches hit of counted, the lines never hit.

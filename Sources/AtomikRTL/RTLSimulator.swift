@@ -163,13 +163,17 @@ extension RTLSimulator {
                                   depth: Self.depth(cycles: cycles), plusargs: [], buildOnly: true, timeout: timeout)
     }
 
+    /// This process's executable, absolute (`/proc/self/exe`).
+    public static var executable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
     /// The tool's own files (`rtl/`, `testbench/`, `explore/`, `regress/`): $ATOMIK_HOME;
     /// else PREFIX/share/atomik beside an installed PREFIX/bin/atomik (scripts/install.sh);
     /// else the checkout above the executable; else the checkout above the current directory.
     public static func repositoryRoot() throws -> URL {
         var candidates: [URL] = []
         if let home = ProcessInfo.processInfo.environment["ATOMIK_HOME"] { candidates.append(URL(fileURLWithPath: home)) }
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let bin = URL(fileURLWithPath: executable).standardizedFileURL.deletingLastPathComponent()
         candidates.append(bin.deletingLastPathComponent().appendingPathComponent("share/atomik"))
         for start in [bin, URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL] {
@@ -223,7 +227,7 @@ extension RTLSimulator {
     /// Whether the simulator's executable is on PATH.
     public var isInstalled: Bool { Self.onPath(tool.command) }
 
-    static func onPath(_ command: String) -> Bool {
+    public static func onPath(_ command: String) -> Bool {
         (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").contains {
             FileManager.default.isExecutableFile(atPath: "\($0)/\(command)")
         }

@@ -12,6 +12,12 @@ public enum ToolProcess {
         public var status: Int32
         public var output: String
         public var timedOut: Bool
+
+        /// Throws unless the tool finished with status 0, naming `what` it was doing and its output.
+        public func check(_ what: String) throws {
+            if timedOut { throw RTLError("\(what) timed out and was stopped") }
+            guard status == 0 else { throw RTLError("\(what) failed (exit \(status)):\n\(output)") }
+        }
     }
 
     /// `arguments[0]` is found on PATH (or is a path); `environment` overrides variables.

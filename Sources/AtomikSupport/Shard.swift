@@ -16,9 +16,6 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
         index = i; count = n
     }
 
-    /// Whether the item at `offset` (0-based) of the job's list is this shard's.
-    public func selects(_ offset: Int) -> Bool { offset % count == index - 1 }
-
     /// The offsets of a list of `total` items that are this shard's.
     public func offsets(of total: Int) -> [Int] { Array(stride(from: index - 1, to: total, by: count)) }
 

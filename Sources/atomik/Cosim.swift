@@ -52,7 +52,7 @@ extension Atomik {
                 transform: Checked.integer(1...10_000))
         var context: Int?
 
-        @Option(help: "Directory for waveform windows and the shrunk program (default cosim-out).")
+        @Option(help: "Directory for waveform windows and the shrunk program; with --shard, for the shard's results (default cosim-out).")
         var out: String?
 
         @Flag(help: "Do not shrink a diverging program.")

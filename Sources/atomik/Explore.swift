@@ -66,6 +66,13 @@ extension Atomik {
             }
         }
 
+        /// Writes a sweep's report set into `out` and prints its table and what was written.
+        static func writeReport(_ results: [PointResult], devices: [Device], options: String, provenance: String, to out: String) throws {
+            try ExploreReport.write(results, devices: devices, options: options, provenance: provenance, to: out)
+            print(ExploreReport.markdown(results, devices: devices), terminator: "")
+            print("wrote \(out)/results.csv, results.json, results.md, chart-*.svg, chart-*-bits.svg, report.html")
+        }
+
         /// Where the report's figures come from: when, the tools, and the RTL.
         func provenance() throws -> String {
             let date = ISO8601DateFormatter().string(from: Date())
@@ -133,9 +140,7 @@ extension Atomik {
             }
             let options = ExploreReport.optionsText(devices: deviceList, frequencyMHz: freq, seeds: seeds, length: length)
             let provenance = try provenance()
-            try ExploreReport.write(results, devices: deviceList, options: options, provenance: provenance, to: out)
-            print(ExploreReport.markdown(results, devices: deviceList), terminator: "")
-            print("wrote \(out)/results.csv, results.json, results.md, chart-*.svg, chart-*-bits.svg, report.html")
+            try Self.writeReport(results, devices: deviceList, options: options, provenance: provenance, to: out)
             if let shard {
                 // The job: every point of the whole sweep and every option that shapes a result.
                 let job = ["explore", options, "\(noPnr)", "\(pnrTimeout)", "\(synthTimeout)"] + whole.map(\.words)

@@ -78,10 +78,7 @@ extension Atomik {
 
         func renderSweep(_ results: [PointResult], devices: [Device]?, options: String, provenance: String) throws {
             let devices = devices ?? Device.allCases.filter { d in results.contains { $0.devices.contains { $0.device == d } } }
-            let out = out ?? "merged"
-            try ExploreReport.write(results, devices: devices, options: options, provenance: provenance, to: out)
-            print(ExploreReport.markdown(results, devices: devices), terminator: "")
-            print("wrote \(out)/results.csv, results.json, results.md, chart-*.svg, chart-*-bits.svg, report.html")
+            try Explore.writeReport(results, devices: devices, options: options, provenance: provenance, to: out ?? "merged")
         }
 
         static func isShardFile(_ path: String) -> Bool {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AtomikProgram
+import AtomikRTL
 import AtomikSupport
 import Foundation
 
@@ -59,7 +60,7 @@ extension Atomik {
             let slurm = dir + "/slurm"
             try FileManager.default.createDirectory(atPath: slurm, withIntermediateDirectories: true)
             try FileManager.default.createDirectory(atPath: dir + "/logs", withIntermediateDirectories: true)
-            let tool = try Self.executable()
+            let tool = RTLSimulator.executable
             let cacheDir = cache.map { URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: cwd + "/")).standardizedFileURL.path }
             var options = ["--chdir=\(cwd)"]
             if let partition { options.append("--partition=\(partition)") }
@@ -101,38 +102,25 @@ extension Atomik {
                         : "the results will be in \(dir)/merge.txt and \(dir)/junit.xml")
         }
 
-        /// This executable's absolute path, for the tasks to run.
-        static func executable() throws -> String {
-            guard let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else {
-                throw ProgramError("cannot find this executable's path (/proc/self/exe)")
-            }
-            return path
-        }
-
-        /// sbatch on the PATH, or an error saying what to install.
+        /// sbatch, or an error saying what to install.
         static func sbatchPath() throws -> String {
-            guard let sbatch = ProcessInfo.processInfo.environment["PATH"]?.split(separator: ":")
-                .map({ "\($0)/sbatch" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            guard RTLSimulator.onPath("sbatch") else {
                 throw ProgramError("sbatch is not installed: submit needs Slurm's client (apt-get install slurm-client, or slurm-wlm)")
             }
-            return sbatch
+            return "sbatch"
         }
 
-        /// Runs sbatch; returns the job id it printed.
+        /// Runs sbatch --parsable; returns the job id it printed (`ID` or `ID;CLUSTER`, its last line).
         static func submit(_ sbatch: String, _ arguments: [String]) throws -> String {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: sbatch)
-            p.arguments = arguments
-            let out = Pipe(), err = Pipe()
-            p.standardOutput = out
-            p.standardError = err
-            try p.run()
-            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            p.waitUntilExit()
-            let id = text.split(separator: "\n").first.map { String($0.split(separator: ";")[0]) } ?? ""
-            guard p.terminationStatus == 0, !id.isEmpty, id.allSatisfy(\.isNumber) else {
-                throw ProgramError("sbatch \(arguments.joined(separator: " ")) failed (exit \(p.terminationStatus)): \(errors)\(text)")
+            // sbatch passes its environment to the jobs: they get the user's TMPDIR, not this
+            // process's scratch directory (removed when it exits, and swept by other runs then).
+            let r = try ToolProcess.run([sbatch] + arguments, in: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+                                        environment: ["TMPDIR": ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"],
+                                        timeout: .seconds(120))
+            try r.check("sbatch \(arguments.joined(separator: " "))")
+            guard let id = r.output.split(separator: "\n").last.map({ String($0.split(separator: ";")[0]) }),
+                  !id.isEmpty, id.allSatisfy(\.isNumber) else {
+                throw ProgramError("sbatch \(arguments.joined(separator: " ")) printed no job id: \(r.output)")
             }
             return id
         }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// How soon these tests require a run to exit after a signal. Runs answer in well under a
-/// second (vectors, the slowest, in 0.14-0.32 s on an idle machine here); the margin keeps a loaded CI machine from
+/// second (vectors: 0.02-0.32 s on an idle machine here, README says how); the margin keeps a loaded CI machine from
 /// failing a run that answered.
 let signalAnswerBound: TimeInterval = 2
 

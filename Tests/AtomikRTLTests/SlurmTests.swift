@@ -61,10 +61,14 @@ final class PrivateSlurm {
                            + "echo 'the node did not come up:'; sinfo; tail -5 \(d)/slurmctld.log \(d)/slurmd.log; exit 1", environment: environment)
     }
 
-    /// Waits until none of `jobs` is queued or running (at most `seconds`).
+    /// Waits until every one of `jobs` (and every task of an array) has ended (at most `seconds`).
+    /// An squeue that fails (a busy controller) or lists nothing proves nothing: it is asked again.
     func wait(for jobs: [String], seconds: Int) throws {
-        _ = try Self.shell("for i in $(seq \(seconds * 2)); do [ -z \"$(squeue -h -j \(jobs.joined(separator: ",")) 2>/dev/null)\" ] && exit 0; "
-                           + "sleep 0.5; done; squeue; exit 1", environment: environment)
+        let ended = "COMPLETED|FAILED|CANCELLED|TIMEOUT|OUT_OF_MEMORY|NODE_FAIL|BOOT_FAIL|DEADLINE|PREEMPTED"
+        _ = try Self.shell("for i in $(seq \(seconds * 2)); do "
+                           + "s=$(squeue -h -t all -o %T -j \(jobs.joined(separator: ",")) 2>/dev/null) && [ -n \"$s\" ] "
+                           + "&& ! echo \"$s\" | grep -qvxE '\(ended)' && exit 0; "
+                           + "sleep 0.5; done; squeue -t all; exit 1", environment: environment)
     }
 
     func stop() {
@@ -130,6 +134,15 @@ struct SlurmTestError: Error, CustomStringConvertible {
         let ids = (regression.text + sweepRun.text).matches(of: /job array (\d+) .* merge job (\d+)/).flatMap { [String($0.1), String($0.2)] }
         #expect(ids.count == 4, "\(regression.text)\(sweepRun.text)")
         try cluster.wait(for: ids, seconds: 600)
+        // What the jobs said, shown if their results are not there.
+        func logs(_ job: String) -> String {
+            let dir = work.appendingPathComponent("\(job)/logs").path
+            return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted().map {
+                "\($0):\n" + ((try? String(contentsOfFile: dir + "/" + $0, encoding: .utf8)) ?? "")
+            }.joined(separator: "\n") + (try! PrivateSlurm.shell("squeue -t all", environment: cluster.environment))
+        }
+        try #require(FileManager.default.fileExists(atPath: work.appendingPathComponent("nightly/merge.txt").path), "\(logs("nightly"))")
+        try #require(FileManager.default.fileExists(atPath: work.appendingPathComponent("sweep/report").path), "\(logs("sweep"))")
 
         // The regression: what a local run prints, and its JUnit test cases.
         let local = try runAtomik(["cosim", "--regress", "small.txt", "--junit", "local.xml"], withOutput: true, in: work)
