@@ -57,6 +57,9 @@ let package = Package(
             dependencies: ["AtomikCore", "AtomikProgram", "AtomikCycle", "AtomikCosim", "AtomikExplore", "AtomikStimulus",
                            "AtomikDUT"]
         ),
+        // Formal proofs of a described design: the harness and yosys-smtbmc.
+        .target(name: "AtomikFormal", dependencies: ["AtomikCore", "AtomikISA", "AtomikCycle", "AtomikRTL", "AtomikDUT",
+                                                     "AtomikSupport"]),
         // Seedable, portable random stimulus.
         .target(name: "AtomikStimulus", dependencies: ["AtomikCore", "AtomikISA"], swiftSettings: hotPath),
         // The seed articles' programs, runnable.
@@ -66,7 +69,7 @@ let package = Package(
             dependencies: [
                 "AtomikCore", "AtomikISA", "AtomikProgram", "AtomikCycle", "AtomikRTL", "AtomikCosim", "AtomikStimulus",
                 "AtomikVectors", "AtomikExplore", "AtomikFuzz", "AtomikExamples", "AtomikDUT", "AtomikSupport",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "AtomikFormal", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(

@@ -63,15 +63,16 @@ module atomik_unit #(
     /* verilator lint_on UNUSEDSIGNAL */
 
     generate
-        if (!PARAMETERS_OK) begin : g_not_elaborated
-        end else if (STORAGE == STORAGE_SRAM) begin : g_sram
+        // Two plain ifs, not an if-else chain: each tool then names the instance g_ff.u_unit or g_sram.u_unit.
+        if (PARAMETERS_OK && STORAGE == STORAGE_SRAM) begin : g_sram
             atomik_unit_sram #(.WIDTH(WIDTH), .CONTEXTS(CONTEXTS), .ADDR_BITS(ADDR_BITS), .READ_LATENCY(READ_LATENCY)) u_unit (
                 .clk_i(clk_i), .rst_ni(rst_ni), .op_valid_i(op_valid_i), .op_code_i(op_code_i), .op_keep_i(op_keep_i),
                 .op_addr_i(op_addr_i), .op_data_i(op_data_i), .op_ready_o(op_ready_o), .done_o(done_o),
                 .result_valid_o(result_valid_o), .result_data_o(result_data_o),
                 .wr_addr_o(wr_addr), .wr_ref_en_o(wr_ref_en), .wr_ref_o(wr_ref), .wr_acc_en_o(wr_acc_en), .wr_acc_o(wr_acc)
             );
-        end else begin : g_ff
+        end
+        if (PARAMETERS_OK && STORAGE == STORAGE_FF) begin : g_ff
             atomik_unit_ff #(.WIDTH(WIDTH), .CONTEXTS(CONTEXTS), .ADDR_BITS(ADDR_BITS)) u_unit (
                 .clk_i(clk_i), .rst_ni(rst_ni), .op_valid_i(op_valid_i), .op_code_i(op_code_i), .op_keep_i(op_keep_i),
                 .op_addr_i(op_addr_i), .op_data_i(op_data_i), .op_ready_o(op_ready_o), .done_o(done_o),

@@ -14,7 +14,7 @@ struct Atomik: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "atomik",
         abstract: "ATOMiK Sim: run, assemble and check ATOMiK delta-state instruction streams.",
-        subcommands: [Run.self, Cosim.self, Vectors.self, Explore.self, Merge.self, Submit.self, Fuzz.self, Assemble.self, Disassemble.self, Example.self, GenerateHeader.self]
+        subcommands: [Run.self, Cosim.self, Prove.self, Vectors.self, Explore.self, Merge.self, Submit.self, Fuzz.self, Assemble.self, Disassemble.self, Example.self, GenerateHeader.self]
     )
 
     /// Exit codes: 0 success, 1 a check found a difference, 2 bad input or usage.
