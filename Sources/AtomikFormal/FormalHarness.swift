@@ -201,10 +201,13 @@ public struct FormalHarness: Sendable {
         }
         // The execute stage: each taken operation's effect on the followed context, `e` cycles later.
         add("""
-            reg took = 1'b0;
+            reg took = 1'b0, after_reset = 1'b0;
+            reg [\(w - 1):0] last_data = \(w)'d0;
             reg [\(e):0] due = \(e + 1)'d0;   // due[k]: a READ or SWAP was taken k + 1 cycles ago
             always @(posedge clk) begin
                 took <= in_take;
+                after_reset <= !rst;
+                last_data <= beat_data;
                 due <= \(e == 0 ? "" : "{due[\(e - 1):0], ")in_take && in_kind >= 3'd2\(e == 0 ? "" : "}");
             end
             // Stage 0: the operation taken now, with the followed context's values after it.
@@ -234,6 +237,7 @@ public struct FormalHarness: Sendable {
         check("        assert(q_count == " + (0...e).map { "due[\($0)]" }.joined(separator: " + ") + ");",
               "the results owed are the READs and SWAPs of the last \(e + 1) cycle(s) (invariant)")
         check("        assert(beat == due[\(e)]);", "a result beat comes exactly \(e + 1) cycle(s) after its READ or SWAP was taken, and no other")
+        check("        if (after_reset && !beat) assert(beat_data == last_data);", "result_data_o holds its value between result beats")
         check("        if (ex_valid) assert(p_wr_addr == tracked && p_wr_ref_en == ex_writes_ref && p_wr_acc_en == ex_writes_acc);",
               "an operation on a context writes its banks in its execute cycle, \(e) cycle(s) after it was taken")
         check("        if (ex_valid && p_wr_ref_en) assert(p_wr_ref == s\(e)_ref);", "a bank write's new reference is atomik-core's")

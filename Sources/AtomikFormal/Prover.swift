@@ -123,11 +123,15 @@ public struct Prover: Sendable {
         try (script.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("harness.ys"), atomically: true, encoding: .utf8)
     }
 
-    /// The harness line of the assertion yosys-smtbmc reports as failed.
+    /// The harness line of the assertion yosys-smtbmc reports as failed. yosys
+    /// gives a span (`harness.v:94.35-95.34`) from the end of the statement
+    /// before: the assertion is on the span's last line.
     static func failedAssertion(_ output: String) -> Int? {
         guard let line = output.split(separator: "\n").first(where: { $0.contains("Assert failed in") }),
               let r = line.range(of: "harness.v:") else { return nil }
-        return Int(line[r.upperBound...].prefix { $0.isNumber })
+        let span = line[r.upperBound...].prefix { $0.isNumber || $0 == "." || $0 == "-" }
+        let end = span.split(separator: "-").last ?? span
+        return Int(end.prefix { $0.isNumber })
     }
 
     func counterexample(_ output: String, vcd: URL) throws -> Counterexample {
@@ -136,10 +140,11 @@ public struct Prover: Sendable {
         }
         let trace = try VCDTrace(vcd)
         let w = harness.dut.width
+        // The step whose assertions failed (the waveform may run a step further).
+        let checking = output.split(separator: "\n").last { $0.contains("Checking assertions in step") }
+        let cycle = checking.flatMap { Int($0.split(separator: " ").last!.prefix { $0.isNumber }) } ?? trace.steps - 1
         var items: [ProgramItem] = []
-        var cycle = 0
-        for step in 0..<trace.steps {
-            cycle = step
+        for step in 0..<min(trace.steps, cycle + 1) {
             if trace.bit("rst", step) { continue }
             if trace.bit("in_take", step) {
                 let kind = trace.int("in_kind", step), addr = trace.int("in_addr", step)
@@ -152,8 +157,7 @@ public struct Prover: Sendable {
                 if case .idle(let n) = items.last { items[items.count - 1] = .idle(n + 1) } else { items.append(.idle(1)) }
             }
         }
-        // Idle cycles at the end drive nothing: the run ends when the results are in.
-        while case .idle = items.last { items.removeLast() }
+        // Idle cycles up to the failing one stay: a replay must run through that cycle.
         return Counterexample(assertion: harness.assertions[line] ?? "the assertion on harness line \(line)", line: line,
                               cycle: cycle, context: trace.int("tracked", 0), program: items, vcd: vcd)
     }

@@ -92,7 +92,7 @@ extension Atomik {
             let result = try prover.run()
             print(Self.line(name(d), prover, result))
             if let cex = result.counterexample {
-                try save(cex, d: d, replay: replay)
+                try save(cex, prover: prover, replay: replay)
                 throw ExitCode(1)
             }
         }
@@ -117,7 +117,8 @@ extension Atomik {
         }
 
         /// Writes the counterexample's program and waveform to --out and prints them and the replay commands.
-        func save(_ cex: Prover.Counterexample, d: DUTDescription, replay: [String]) throws {
+        func save(_ cex: Prover.Counterexample, prover: Prover, replay: [String]) throws {
+            let d = prover.harness.dut
             try FileManager.default.createDirectory(atPath: outDirectory, withIntermediateDirectories: true)
             let program = "\(outDirectory)/cex.atk", vcd = "\(outDirectory)/cex.vcd"
             let absolute = URL(fileURLWithPath: program).standardizedFileURL.path
@@ -130,9 +131,12 @@ extension Atomik {
             let wave = try AtomicOutput(path: vcd)
             try wave.writer.write(try TextFile.read(cex.vcd.path))
             try wave.commit()
+            let harness = try AtomicOutput(path: "\(outDirectory)/harness.v")
+            try harness.writer.write(prover.harness.verilog)
+            try harness.commit()
             print("program (\(cex.program.count) items), saved to \(program):")
             for item in cex.program { print("  " + TextFormat.format(item)) }
-            print("solver's waveform: \(vcd)")
+            print("solver's waveform: \(vcd); the harness: \(outDirectory)/harness.v (the assertion is on line \(cex.line))")
             print("replay: \(command) --simulator both")
         }
 
