@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One-time set-up on a fresh Debian machine (run as root, or with sudo):
-# the simulators and FPGA tools, Chromium (the report test renders report.html), zlib for the FST writer
+# the simulators and FPGA tools, z3 (atomik prove runs it under yosys-smtbmc), Chromium (the report test renders report.html), zlib for the FST writer
 # and GTKWave's fst2vcd (the FST test reads waveforms back with it), Slurm and munge (a test runs a private
 # one-node cluster), lcov (genhtml renders code coverage), a Python venv with the reference package
 # atomik-core 0.4.0 in .venv/, and a release build of the tool.
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-packages="iverilog verilator yosys nextpnr-ice40 fpga-icestorm python3 python3-venv g++ make procps git chromium gtkwave zlib1g-dev slurm-wlm munge lcov time"
+packages="iverilog verilator yosys z3 nextpnr-ice40 fpga-icestorm python3 python3-venv g++ make procps git chromium gtkwave zlib1g-dev slurm-wlm munge lcov time"
 missing=""
 # Installed, not merely known to dpkg (a removed package keeps its configuration and `dpkg -s` succeeds).
 for p in $packages; do

@@ -146,7 +146,8 @@ public struct Prover: Sendable {
         var items: [ProgramItem] = []
         for step in 0..<min(trace.steps, cycle + 1) {
             if trace.bit("rst", step) { continue }
-            if trace.bit("in_take", step) {
+            // An operation taken, or offered in the failing cycle and not taken (the DUT never takes it).
+            if trace.bit("in_take", step) || (step == cycle && trace.bit("in_valid", step)) {
                 let kind = trace.int("in_kind", step), addr = trace.int("in_addr", step)
                 let data = trace.word("in_data", step, width: w)
                 let opcode: Opcode = [.load, .accum, .read, .swap, .swap][min(kind, 4)]
