@@ -52,8 +52,8 @@ public struct Prover: Sendable {
         /// The context the solver followed.
         public var context: Int
         public var program: [ProgramItem]
-        /// The VCD file yosys-smtbmc wrote (in the run's scratch directory until `save`d).
-        public var vcd: URL
+        /// The VCD yosys-smtbmc wrote: the harness's signals and the DUT's, one step a cycle.
+        public var vcd: String
     }
 
     /// Runs the proof. Throws when a tool is missing or fails (not when an assertion does).
@@ -63,6 +63,7 @@ public struct Prover: Sendable {
         }
         let dir = Scratch.path("prove")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
         let start = ContinuousClock.now
         try write(into: dir)
         try ToolProcess.run(["yosys", "-q", "-s", "harness.ys"], in: dir, timeout: timeout).check("yosys (the formal model of \(harness.dut.name))")
@@ -138,7 +139,8 @@ public struct Prover: Sendable {
         guard let line = Self.failedAssertion(output) else {
             throw RTLError("yosys-smtbmc reported a failure outside the harness's assertions:\n\(output)")
         }
-        let trace = try VCDTrace(vcd)
+        let text = try String(contentsOf: vcd, encoding: .utf8)
+        let trace = VCDTrace(text)
         let w = harness.dut.width
         // The step whose assertions failed (the waveform may run a step further).
         let checking = output.split(separator: "\n").last { $0.contains("Checking assertions in step") }
@@ -160,7 +162,7 @@ public struct Prover: Sendable {
         }
         // Idle cycles up to the failing one stay: a replay must run through that cycle.
         return Counterexample(assertion: harness.assertions[line] ?? "the assertion on harness line \(line)", line: line,
-                              cycle: cycle, context: trace.int("tracked", 0), program: items, vcd: vcd)
+                              cycle: cycle, context: trace.int("tracked", 0), program: items, vcd: text)
     }
 }
 
@@ -170,8 +172,7 @@ struct VCDTrace {
     var values: [String: [String]] = [:]
     var steps = 0
 
-    init(_ url: URL) throws {
-        let text = try String(contentsOf: url, encoding: .utf8)
+    init(_ text: String) {
         var ids: [String: (name: String, width: Int)] = [:]
         var depth = 0, current: [String: String] = [:], step = -1
         func flush() {

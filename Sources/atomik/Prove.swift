@@ -129,7 +129,7 @@ extension Atomik {
             for item in cex.program { try file.writer.write(TextFormat.format(item) + "\n") }
             try file.commit()
             let wave = try AtomicOutput(path: vcd)
-            try wave.writer.write(try TextFile.read(cex.vcd.path))
+            try wave.writer.write(cex.vcd)
             try wave.commit()
             let harness = try AtomicOutput(path: "\(outDirectory)/harness.v")
             try harness.writer.write(prover.harness.verilog)
