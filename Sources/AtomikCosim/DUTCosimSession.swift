@@ -70,7 +70,7 @@ public struct DUTCosimSession {
         return inst
     }
 
-    static func items(_ stimulus: CosimStimulus, dut: DUTDescription, limit: Int = .max) throws -> [LocatedItem] {
+    public static func items(_ stimulus: CosimStimulus, dut: DUTDescription, limit: Int = .max) throws -> [LocatedItem] {
         let next = try stream(stimulus, dut: dut)
         var items: [LocatedItem] = []
         while items.count < limit, let item = try next() { items.append(item) }

@@ -335,6 +335,11 @@ public enum DUTBridge {
                 top->eval();
             }
             top->final();
+        #if VM_COVERAGE
+            // Built with --coverage (atomik cosim --coverage): the counts, for verilator_coverage.
+            const char* const arg = context->commandArgsPlusMatch("coverage=");
+            if (arg && *arg) context->coveragep()->write(arg + sizeof("+coverage=") - 1);
+        #endif
             return 0;
         }
 

@@ -65,6 +65,31 @@ public enum DUTBuild {
         }
     }
 
+    /// The testbench of a described design under Verilator built with `--coverage` (an executable
+    /// that writes its line and toggle counts to `+coverage=F`).
+    public static func verilatorCoverage(_ d: DUTDescription, timeout: Duration = .seconds(900)) throws -> String {
+        guard RTLSimulator.onPath("verilator") else {
+            throw RTLError("verilator is not installed: install it with 'apt-get install verilator' (or run scripts/setup.sh)")
+        }
+        let sources = [("atomik_bridge.v", DUTBridge.verilog(d)), ("atomik_bridge_tb.v", DUTBridge.testbench(d)),
+                       ("atomik_bridge_tb_main.cpp", DUTBridge.verilatorMain)]
+        var key = sources.map(\.1).joined() + ToolProcess.version("verilator", flag: "-V") + "\n" + flags(d).joined(separator: " ")
+        for f in d.files + includeFiles(d) {
+            guard let data = FileManager.default.contents(atPath: f) else { throw RTLError("cannot read the RTL file \(f)") }
+            key += "\n\(f)\n" + String(decoding: data, as: UTF8.self)
+        }
+        return try cached("dut-coverage", key: key, product: "sim") { dir in
+            for (name, text) in sources { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+            let obj = dir.appendingPathComponent("obj")
+            try run(["verilator", "--cc", "--exe", "--build", "-j", "2", "--coverage", "-Wno-fatal", "-Wno-lint", "-Wno-style",
+                     "--top-module", "atomik_bridge_tb", "-Mdir", obj.path, "-o", "sim"] + flags(d)
+                    + sources.map { dir.appendingPathComponent($0.0).path } + d.files,
+                    what: "verilator --coverage", timeout: timeout, description: d)
+            try FileManager.default.moveItem(at: obj.appendingPathComponent("sim"), to: dir.appendingPathComponent("sim"))
+            try FileManager.default.removeItem(at: obj)
+        }
+    }
+
     /// A description's include directories and defines as a tool's flags (`-I`/`-D` for iverilog, Verilator, yosys).
     public static func flags(_ d: DUTDescription, define: String = "-D", include: String = "-I") -> [String] {
         d.includeDirectories.map { include + $0 } + d.defines.map { define + $0.name + ($0.value.map { "=" + $0 } ?? "") }

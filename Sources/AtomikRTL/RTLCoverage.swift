@@ -1,5 +1,7 @@
-import Foundation
+import AtomikDUT
+import AtomikISA
 import AtomikSupport
+import Foundation
 
 /// Code coverage of the RTL from Verilator runs built with `--coverage`
 /// (testbench/run.sh coverage): the runs' counts merged by
@@ -59,6 +61,19 @@ public enum RTLCoverage {
         try ToolProcess.run(["genhtml", "--branch-coverage", "--quiet", "--output-directory", "\(directory)/html", info],
                             in: URL(fileURLWithPath: directory), timeout: .seconds(600)).check("genhtml")
         return summaries.sorted { $0.file < $1.file }
+    }
+
+    /// Runs `items` on the coverage build of a described design (`DUTBuild.verilatorCoverage`) and writes its counts to `counts`.
+    public static func run(_ d: DUTDescription, items: [ProgramItem], counts: String, timeout: Duration = .seconds(3600)) throws {
+        let sim = try DUTBuild.verilatorCoverage(d)
+        let commands = Scratch.path("commands", suffix: ".txt")
+        defer { try? FileManager.default.removeItem(at: commands) }
+        try items.map { DUTBridge.command($0, width: d.width) }.joined().write(to: commands, atomically: true, encoding: .utf8)
+        let r = try ToolProcess.run([sim, "+commands=\(commands.path)", "+coverage=\(counts)"], in: Scratch.root, timeout: timeout)
+        try r.check("the coverage build of \(d.name)")
+        guard r.output.contains("ATOMIK-TB FINISHED"), FileManager.default.fileExists(atPath: counts) else {
+            throw RTLError("the coverage build of \(d.name) did not finish its stimulus:\n\(r.output)")
+        }
     }
 
     /// The summary as a table: file, lines hit of counted, branches hit of counted, the lines never hit.

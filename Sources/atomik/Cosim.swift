@@ -100,7 +100,6 @@ extension Atomik {
             }
             if coverage != nil {
                 if mutate { throw ValidationError("--coverage measures a regression or a run; the mutation check runs mutants, not rtl/") }
-                if dut.dut != nil { throw ValidationError("--coverage measures our unit's RTL (rtl/); a described design's is not measured yet") }
                 if program == "-" { throw ValidationError("--coverage runs the program again: give a file, not standard input") }
             }
             if dut.dut != nil {
@@ -150,29 +149,48 @@ extension Atomik {
         /// With --coverage: runs each design point's stimulus on Verilator built with --coverage
         /// (`--jobs` at once) and writes the merged lcov tracefile and HTML report of rtl/.
         func writeCoverage(_ runs: [(UnitParameters, CosimStimulus)]) throws {
+            guard coverage != nil else { return }
+            try writeCoverage(runs.count, rtl: try DUTPreset.unit(runs[0].0), root: try RTLSimulator.repositoryRoot().path) { k, path in
+                let (p, stimulus) = runs[k]
+                let items = try stimulus.items(p, limit: RTLSimulator.maxItems + 1)
+                try RTLSimulator.checkIcarusLimits(items, alternative: "a shorter stimulus for --coverage (the testbench holds it whole)")
+                _ = try RTLSimulator.verilator.run(p, items: items, coverage: path)
+            }
+        }
+
+        /// With --coverage: the same for described designs (the generated testbench built with --coverage), of the DUT's files.
+        func writeCoverage(_ runs: [(DUTDescription, CosimStimulus)]) throws {
+            guard coverage != nil else { return }
+            try writeCoverage(runs.count, rtl: runs[0].0, root: "/") { k, path in
+                let (d, stimulus) = runs[k]
+                let items = try DUTCosimSession.items(stimulus, dut: d, limit: RTLSimulator.maxItems + 1).map(\.item)
+                try RTLSimulator.checkIcarusLimits(items, alternative: "a shorter stimulus for --coverage (the testbench holds it whole)")
+                try RTLCoverage.run(d, items: items, counts: path)
+            }
+        }
+
+        /// Runs `count` coverage runs (`run(k, countsPath)`, `--jobs` at once), merges their counts and reports on `rtl`'s files.
+        func writeCoverage(_ count: Int, rtl: DUTDescription, root: String, _ run: @escaping @Sendable (Int, String) throws -> Void) throws {
             guard let coverage else { return }
             let counts = Scratch.path("coverage")
             try FileManager.default.createDirectory(at: counts, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: counts) }
             var files: [String] = []
-            try Parallel.forEach(runs.count, jobs: jobCount, { k in
-                let (p, stimulus) = runs[k]
-                let items = try stimulus.items(p, limit: RTLSimulator.maxItems + 1)
-                try RTLSimulator.checkIcarusLimits(items, alternative: "a shorter stimulus for --coverage (the testbench holds it whole)")
+            try Parallel.forEach(count, jobs: jobCount, { k in
                 let path = counts.appendingPathComponent("\(k).dat").path
-                _ = try RTLSimulator.verilator.run(p, items: items, coverage: path)
+                try run(k, path)
                 return path
             }, done: { _, path in files.append(path) })
-            let rtl = try DUTPreset.unit(runs[0].0)
-            let summaries = try RTLCoverage.report(files, files: rtl.files, root: try RTLSimulator.repositoryRoot().path, into: coverage)
-            print("code coverage of \((rtl.files[0] as NSString).deletingLastPathComponent) over \(runs.count) run\(runs.count == 1 ? "" : "s") "
+            let summaries = try RTLCoverage.report(files, files: rtl.files, root: root, into: coverage)
+            print("code coverage of \((rtl.files[0] as NSString).deletingLastPathComponent) over \(count) run\(count == 1 ? "" : "s") "
                   + "(Verilator --coverage): \(coverage)/coverage.info, \(coverage)/html/index.html")
             print(RTLCoverage.table(summaries), terminator: "")
         }
-    
+
         /// Transaction-level co-simulation of a described design.
         func runDUT() throws {
             let d = try dut.description()
+            let stimulus = stimulus   // one seed for the run and its coverage
             var session = DUTCosimSession(dut: d, dutArguments: dut.arguments(d), stimulus: stimulus,
                                           simulators: (simulator ?? .verilator).simulators, outputDirectory: out ?? "cosim-out")
             session.options.maxMismatches = maxMismatches ?? 1
@@ -182,6 +200,7 @@ extension Atomik {
             if Interrupt.requested {
                 throw Interrupted("interrupted: the operations above were compared")
             }
+            try writeCoverage([(d, stimulus)])
             if outcomes.contains(where: { !$0.passed }) { throw ExitCode(1) }
         }
 
@@ -229,6 +248,9 @@ extension Atomik {
             }
             report.properties = JUnit.properties(rtl: d.origin, hash: DUTBuild.rtlHash(d), simulators: results.map(\.outcome.simulator))
                 .map { [$0.name, $0.value] } + [["top", d.top]]
+            try writeCoverage(try offsets.map { list[$0] }.map { e in
+                (try options.description(extra: e.parameters), CosimStimulus.recipe(e.recipe, seed: e.seed, length: e.length))
+            })
             try finish(report, kind: .regression, job: ["dut-regression", text] + dutArguments, items: list.count,
                        testCases: offsets.map { list[$0].simulators.count }.reduce(0, +), shard: shard)
         }

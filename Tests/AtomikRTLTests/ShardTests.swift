@@ -256,7 +256,26 @@ func expectSameReports(_ a: String, _ b: String) throws {
                 "\(summary)")
         for (name, f) in files { #expect(f.absolute && f.hit > 0 && f.hit <= f.total, "\(name): \(f)") }
         #expect(files["atomik_unit_ff.v"].map { $0.hit == $0.total } == true, "the ff unit is covered by its entry: \(summary)")
-        // Mutation checks and described designs are refused: coverage is rtl/'s.
+        // The mutation check is refused: it runs mutants, not rtl/.
         #expect(try runAtomik(["cosim", "--mutate", "--coverage", out]).status == 2)
+    }
+
+    /// A described design's coverage is of its own files, from the generated testbench built with --coverage.
+    @Test func aDescribedDesignsCoverageIsOfItsFiles() throws {
+        try #require(installed(.verilator), "verilator is not installed")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-coverage-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fixture = repositoryRoot.appendingPathComponent("Tests/AtomikCosimTests/Fixtures/asic")
+        let out = dir.appendingPathComponent("cov").path
+        let (status, text) = try runAtomik(["cosim", "--dut", fixture.appendingPathComponent("asic-ready.yaml").path, "--recipe", "uniform",
+                                            "--seed", "1", "--length", "2000", "--coverage", out], withOutput: true)
+        #expect(status == 0, "\(text)")
+        #expect(text.contains("code coverage of \(fixture.path) over 1 run"), "\(text)")
+        let info = try String(contentsOfFile: out + "/coverage.info", encoding: .utf8)
+        let sources = info.split(separator: "\n").filter { $0.hasPrefix("SF:") }.map(String.init)
+        #expect(sources == ["SF:" + fixture.appendingPathComponent("atomik_core_asic.v").path], "\(sources)")
+        let lines = info.split(separator: "\n").filter { $0.hasPrefix("DA:") }
+        #expect(!lines.isEmpty && lines.allSatisfy { !$0.hasSuffix(",0") }, "every line of the fixture runs under a uniform stream")
+        #expect(FileManager.default.fileExists(atPath: out + "/html/index.html"), "genhtml rendered the tracefile")
     }
 }
