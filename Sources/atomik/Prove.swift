@@ -49,6 +49,10 @@ extension Atomik {
         @Flag(help: "Prove our unit at every design point of the table: W 1..8, C 1..4, ff, sram latency 1 and 2.")
         var table = false
 
+        @Option(parsing: .unconditional, help: "With --table or --mutate: proofs run at once (default: the number of cores).",
+                transform: Checked.integer(1...256))
+        var jobs: Int?
+
         @Flag(help: "Formal mutation check: prove each deliberate RTL fault of the mutation check at W 4, C 2 (ff, sram latency 1 and 2); every one must fail.")
         var mutate = false
 
@@ -57,8 +61,9 @@ extension Atomik {
             if table || mutate {
                 try Checked.unused(design.given + hardware.given + [(dut.dut != nil, "--dut")] + [(table && mutate, "--table with --mutate")],
                                    "--table and --mutate choose their own design points")
-            } else if dut.dut != nil {
-                try HardwareOptions.refuseWithDUT(design, hardware)
+            } else {
+                if jobs != nil { throw ValidationError("--jobs runs the proofs of --table or --mutate at once: give one of them") }
+                if dut.dut != nil { try HardwareOptions.refuseWithDUT(design, hardware) }
             }
             if let induction, let depth, induction > depth {
                 throw ValidationError("--induction \(induction) is longer than --depth \(depth): the induction's base case is the bounded check")
@@ -66,6 +71,8 @@ extension Atomik {
         }
 
         var outDirectory: String { out ?? "prove-out" }
+
+        var jobCount: Int { jobs ?? ProcessInfo.processInfo.activeProcessorCount }
 
         func prover(_ d: DUTDescription) -> Prover {
             let depth = depth ?? 20
@@ -154,13 +161,12 @@ extension Atomik {
         func runTable() throws {
             var failed = 0, unbounded = 0
             let start = ContinuousClock.now
-            for p in Self.tablePoints {
-                let prover = prover(try DUTPreset.unit(p))
-                let result = try prover.run()
-                print(Self.line(name(prover.harness.dut), prover, result))
+            let provers = try Self.tablePoints.map { prover(try DUTPreset.unit($0)) }
+            try Parallel.forEach(provers.count, jobs: jobCount, { k in try provers[k].run() }, done: { k, result in
+                print(Self.line(name(provers[k].harness.dut), provers[k], result))
                 if case .failed = result.verdict { failed += 1 }
                 if case .unbounded = result.verdict { unbounded += 1 }
-            }
+            })
             print(String(format: "%d design points: %d proven for every length, %d to %d cycles only, %d counterexamples (%.0f s)",
                          Self.tablePoints.count, unbounded, Self.tablePoints.count - unbounded - failed, depth ?? 20, failed,
                          (ContinuousClock.now - start).seconds))
@@ -175,25 +181,28 @@ extension Atomik {
             let rtl = try RTLSimulator.repositoryRoot().appendingPathComponent("rtl")
             var caught = 0
             let start = ContinuousClock.now
-            for m in MutationCheck.mutants {
-                let dir = try MutationCheck.apply(m, rtl: rtl)
+            let mutants = MutationCheck.mutants
+            let this = self
+            try Parallel.forEach(mutants.count, jobs: jobCount, { k in
+                let dir = try MutationCheck.apply(mutants[k], rtl: rtl)
                 defer { try? FileManager.default.removeItem(at: dir) }
                 let mutantStart = ContinuousClock.now
                 var found: String?
                 var times: [String] = []
                 for p in Self.mutationPoints where found == nil {
-                    let prover = prover(try DUTPreset.unit(p, rtl: dir.path))
+                    let prover = this.prover(try DUTPreset.unit(p, rtl: dir.path))
                     let result = try prover.run()
-                    times.append(String(format: "%@ %.1f s", name(prover.harness.dut), result.seconds))
+                    times.append(String(format: "%@ %.1f s", this.name(prover.harness.dut), result.seconds))
                     if let c = result.counterexample {
-                        found = "\(name(prover.harness.dut)), cycle \(c.cycle): \(c.assertion)"
+                        found = "\(this.name(prover.harness.dut)), cycle \(c.cycle): \(c.assertion)"
                     }
                 }
-                let seconds = (ContinuousClock.now - mutantStart).seconds
-                if found != nil { caught += 1 }
-                print(String(format: "%@ %@ (%.1f s: %@)%@", found == nil ? "SURVIVED" : "caught  ", m.name, seconds,
-                             times.joined(separator: ", "), found.map { "\n    " + $0 } ?? ""))
-            }
+                return (found, times, (ContinuousClock.now - mutantStart).seconds)
+            }, done: { k, r in
+                if r.0 != nil { caught += 1 }
+                print(String(format: "%@ %@ (%.1f s: %@)%@", r.0 == nil ? "SURVIVED" : "caught  ", mutants[k].name, r.2,
+                             r.1.joined(separator: ", "), r.0.map { "\n    " + $0 } ?? ""))
+            })
             print(String(format: "%d of %d mutants caught by prove at depth %d (%.0f s)", caught, MutationCheck.mutants.count,
                          depth ?? 20, (ContinuousClock.now - start).seconds))
             if caught < MutationCheck.mutants.count { throw ExitCode(1) }
