@@ -68,7 +68,7 @@ public struct Prover: Sendable {
         try write(into: dir)
         try ToolProcess.run(["yosys", "-q", "-s", "harness.ys"], in: dir, timeout: timeout).check("yosys (the formal model of \(harness.dut.name))")
         let bmcStart = ContinuousClock.now
-        let bmc = try ToolProcess.run(["yosys-smtbmc", "-s", "z3", "--unroll", "-t", "\(depth + 1)", "--dump-vcd", "cex.vcd", "harness.smt2"],
+        let bmc = try ToolProcess.run(smtbmc + ["-t", "\(depth + 1)", "--dump-vcd", "cex.vcd", "harness.smt2"],
                                       in: dir, timeout: timeout)
         let bmcSeconds = (ContinuousClock.now - bmcStart).seconds
         if bmc.timedOut { throw RTLError("yosys-smtbmc (bounded, \(depth) cycles) timed out and was stopped") }
@@ -83,7 +83,7 @@ public struct Prover: Sendable {
         var verdict = Verdict.bounded, note: String? = "not tried", inductionSeconds = 0.0
         if inductionDepth > 0 {
             let inductionStart = ContinuousClock.now
-            let ind = try ToolProcess.run(["yosys-smtbmc", "-s", "z3", "--unroll", "-i", "-t", "\(inductionDepth)", "harness.smt2"],
+            let ind = try ToolProcess.run(smtbmc + ["-i", "-t", "\(inductionDepth)", "harness.smt2"],
                                           in: dir, timeout: timeout)
             inductionSeconds = (ContinuousClock.now - inductionStart).seconds
             if ind.timedOut { throw RTLError("yosys-smtbmc (induction, \(inductionDepth) steps) timed out and was stopped") }
@@ -101,6 +101,12 @@ public struct Prover: Sendable {
         return Result(verdict: verdict, seconds: (ContinuousClock.now - start).seconds, bmcSeconds: bmcSeconds,
                       inductionSeconds: inductionSeconds, inductionNote: note)
     }
+
+    /// yosys-smtbmc with z3. `--unroll`: without it z3 stalls on the first step. Our unit's
+    /// invariants, checked at every step, help the incremental solver (W4 C2 sram L2, 20 cycles:
+    /// 20 s, against 32 s without incremental solving); a DUT without them is solved
+    /// faster afresh at every step (Core v2 W8, 20 cycles: 11 s, against 204 s).
+    var smtbmc: [String] { ["yosys-smtbmc", "-s", "z3", "--unroll"] + (harness.unit == nil ? ["--noincr"] : []) }
 
     /// Writes the harness, the bridge and the yosys script into `dir`.
     public func write(into dir: URL) throws {
