@@ -67,11 +67,21 @@ public struct Prover: Sendable {
         let start = ContinuousClock.now
         try write(into: dir)
         try ToolProcess.run(["yosys", "-q", "-s", "harness.ys"], in: dir, timeout: timeout).check("yosys (the formal model of \(harness.dut.name))")
+        // Every assertion of the harness reached the solver's model (a proof without them would pass vacuously).
+        let model = try String(contentsOf: dir.appendingPathComponent("harness.smt2"), encoding: .utf8)
+        let asserted = model.components(separatedBy: "; yosys-smt2-assert ").count - 1
+        guard asserted >= harness.assertions.count else {
+            throw RTLError("the solver's model of \(harness.dut.name) holds \(asserted) assertions, not the harness's \(harness.assertions.count)")
+        }
         let bmcStart = ContinuousClock.now
-        let bmc = try ToolProcess.run(smtbmc + ["-t", "\(depth + 1)", "--dump-vcd", "cex.vcd", "harness.smt2"],
+        let bmc = try ToolProcess.run(smtbmc + ["--presat", "-t", "\(depth + 1)", "--dump-vcd", "cex.vcd", "harness.smt2"],
                                       in: dir, timeout: timeout)
         let bmcSeconds = (ContinuousClock.now - bmcStart).seconds
         if bmc.timedOut { throw RTLError("yosys-smtbmc (bounded, \(depth) cycles) timed out and was stopped") }
+        if bmc.output.contains("PREUNSAT") {
+            throw RTLError("the harness's assumptions admit no run of \(depth) cycles: the protocol of \(harness.dut.origin) cannot be driven "
+                           + "as described (or the DUT's own formal assumptions contradict it); nothing was proven:\n\(bmc.output)")
+        }
         if bmc.output.contains("Status: FAILED") {
             let cex = try counterexample(bmc.output, vcd: dir.appendingPathComponent("cex.vcd"))
             return Result(verdict: .failed, seconds: (ContinuousClock.now - start).seconds, bmcSeconds: bmcSeconds,
@@ -108,14 +118,16 @@ public struct Prover: Sendable {
     /// faster afresh at every step (Core v2 W8, 20 cycles: 11 s, against 204 s).
     var smtbmc: [String] { ["yosys-smtbmc", "-s", "z3", "--unroll"] + (harness.unit == nil ? ["--noincr"] : []) }
 
-    /// Writes the harness, the bridge and the yosys script into `dir`.
+    /// Writes the harness, the bridge and the yosys script into `dir` (`yosys -s harness.ys` there remakes harness.smt2).
     public func write(into dir: URL) throws {
         let d = harness.dut
         try DUTBridge.verilog(d).write(to: dir.appendingPathComponent("atomik_bridge.v"), atomically: true, encoding: .utf8)
         try harness.verilog.write(to: dir.appendingPathComponent("harness.v"), atomically: true, encoding: .utf8)
         let quoted = { (s: String) in "\"" + s + "\"" }
-        var script = ["read_verilog -formal -DFORMAL " + DUTBuild.flags(d).joined(separator: " ") + " "
-                        + d.files.map(quoted).joined(separator: " "),
+        // The DUT as SystemVerilog, as explore reads it, without FORMAL defined and without its own
+        // properties (chformal, before the harness is read: read_verilog's -noassert would drop the harness's too).
+        var script = ["read_verilog -sv " + DUTBuild.flags(d).joined(separator: " ") + " " + d.files.map(quoted).joined(separator: " "),
+                      "chformal -remove",
                       "read_verilog -formal atomik_bridge.v harness.v",
                       "hierarchy -check -top \(FormalHarness.top)", "proc",
                       // Every wire survives flattening, for the probes (unconnected outputs would not).
@@ -135,7 +147,7 @@ public struct Prover: Sendable {
     /// before: the assertion is on the span's last line.
     static func failedAssertion(_ output: String) -> Int? {
         guard let line = output.split(separator: "\n").first(where: { $0.contains("Assert failed in") }),
-              let r = line.range(of: "harness.v:") else { return nil }
+              let r = line.range(of: "in \(FormalHarness.top): harness.v:") else { return nil }
         let span = line[r.upperBound...].prefix { $0.isNumber || $0 == "." || $0 == "-" }
         let end = span.split(separator: "-").last ?? span
         return Int(end.prefix { $0.isNumber })

@@ -39,7 +39,7 @@ extension Atomik {
                 transform: Checked.integer(0...1000))
         var induction: Int?
 
-        @Option(parsing: .unconditional, help: "Cycles an operation may wait to be taken, and an outstanding one for its result (default 16).",
+        @Option(parsing: .unconditional, help: "Cycles an offered operation may wait before it is taken, and results be owed before a beat (default 16).",
                 transform: Checked.integer(2...1000))
         var bound: Int?
 
@@ -65,9 +65,10 @@ extension Atomik {
                 if jobs != nil { throw ValidationError("--jobs runs the proofs of --table or --mutate at once: give one of them") }
                 if dut.dut != nil { try HardwareOptions.refuseWithDUT(design, hardware) }
             }
-            if let induction, let depth, induction > depth {
-                throw ValidationError("--induction \(induction) is longer than --depth \(depth): the induction's base case is the bounded check")
+            if let induction, induction > depth ?? 20 {
+                throw ValidationError("--induction \(induction) is longer than --depth \(depth ?? 20): the induction's base case is the bounded check")
             }
+            if (table || mutate) && out != nil { throw ValidationError("--out holds one proof's counterexample: --table and --mutate write none") }
         }
 
         var outDirectory: String { out ?? "prove-out" }
@@ -96,6 +97,9 @@ extension Atomik {
                     + ["--rtl-hash", DUTBuild.rtlHash(d)]
             }
             let prover = prover(d)
+            guard prover.depth > d.reset.cycles + 1 else {
+                throw ValidationError("--depth \(prover.depth) does not reach past \(d.name)'s reset (\(d.reset.cycles) cycles): nothing would be checked")
+            }
             let result = try prover.run()
             print(Self.line(name(d), prover, result))
             if let cex = result.counterexample {
@@ -138,12 +142,11 @@ extension Atomik {
             let wave = try AtomicOutput(path: vcd)
             try wave.writer.write(cex.vcd)
             try wave.commit()
-            let harness = try AtomicOutput(path: "\(outDirectory)/harness.v")
-            try harness.writer.write(prover.harness.verilog)
-            try harness.commit()
+            try prover.write(into: URL(fileURLWithPath: outDirectory))
             print("program (\(cex.program.count) items), saved to \(program):")
             for item in cex.program { print("  " + TextFormat.format(item)) }
-            print("solver's waveform: \(vcd); the harness: \(outDirectory)/harness.v (the assertion is on line \(cex.line))")
+            print("solver's waveform: \(vcd); the harness: \(outDirectory)/harness.v (the assertion is on line \(cex.line); "
+                  + "yosys -s harness.ys there remakes the solver's model)")
             print("replay: \(command) --simulator both")
         }
 
