@@ -58,9 +58,7 @@ public struct Prover: Sendable {
 
     /// Runs the proof. Throws when a tool is missing or fails (not when an assertion does).
     public func run() throws -> Result {
-        for (tool, package) in [("yosys", "yosys"), ("yosys-smtbmc", "yosys"), ("z3", "z3")] where !RTLSimulator.onPath(tool) {
-            throw RTLError("\(tool) is not installed: install it with 'apt-get install \(package)' (or run scripts/setup.sh)")
-        }
+        try RTLSimulator.require([("yosys", "yosys"), ("yosys-smtbmc", "yosys"), ("z3", "z3")])
         let dir = Scratch.path("prove")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -68,17 +68,10 @@ public enum DUTBuild {
     /// The testbench of a described design under Verilator built with `--coverage` (an executable
     /// that writes its line and toggle counts to `+coverage=F`).
     public static func verilatorCoverage(_ d: DUTDescription, timeout: Duration = .seconds(900)) throws -> String {
-        guard RTLSimulator.onPath("verilator") else {
-            throw RTLError("verilator is not installed: install it with 'apt-get install verilator' (or run scripts/setup.sh)")
-        }
+        try RTLSimulator.require([RTLSimulator.verilator.tool])
         let sources = [("atomik_bridge.v", DUTBridge.verilog(d)), ("atomik_bridge_tb.v", DUTBridge.testbench(d)),
                        ("atomik_bridge_tb_main.cpp", DUTBridge.verilatorMain)]
-        var key = sources.map(\.1).joined() + ToolProcess.version("verilator", flag: "-V") + "\n" + flags(d).joined(separator: " ")
-        for f in d.files + includeFiles(d) {
-            guard let data = FileManager.default.contents(atPath: f) else { throw RTLError("cannot read the RTL file \(f)") }
-            key += "\n\(f)\n" + String(decoding: data, as: UTF8.self)
-        }
-        return try cached("dut-coverage", key: key, product: "sim") { dir in
+        return try cached("dut-coverage", key: try key(d, sources.map(\.1), tool: "verilator"), product: "sim") { dir in
             for (name, text) in sources { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
             let obj = dir.appendingPathComponent("obj")
             try run(["verilator", "--cc", "--exe", "--build", "-j", "2", "--coverage", "-Wno-fatal", "-Wno-lint", "-Wno-style",
@@ -98,25 +91,27 @@ public enum DUTBuild {
     /// The cached product of a described design for `simulator`, built by `body` (given the build directory and the bridge) when not cached.
     static func build(_ d: DUTDescription, simulator: RTLSimulator, timeout: Duration,
                       _ body: (URL, String) throws -> Void) throws -> String {
-        let (command, package) = simulator.tool
-        guard RTLSimulator.onPath(command) else {
-            throw RTLError("\(command) is not installed: install it with 'apt-get install \(package)' (or run scripts/setup.sh)")
-        }
+        try RTLSimulator.require([simulator.tool])
         let bridge = DUTBridge.verilog(d) + (simulator == .icarus ? DUTBridge.testbench(d) : "")
-        var key = bridge + ToolProcess.version(command, flag: "-V") + "\n"
-        if simulator == .verilator {
-            key += DUTShim.source(width: d.width) + (try String(contentsOf: try DUTShim.portHeader(), encoding: .utf8))
-        }
-        key += flags(d, define: "-D", include: "-I").joined(separator: " ")
-        for f in d.files + includeFiles(d) {
-            guard let data = FileManager.default.contents(atPath: f) else { throw RTLError("cannot read the RTL file \(f)") }
-            key += "\n\(f)\n" + String(decoding: data, as: UTF8.self)
-        }
+        let shim = simulator == .verilator
+            ? [DUTShim.source(width: d.width), try String(contentsOf: try DUTShim.portHeader(), encoding: .utf8)] : []
+        let key = try key(d, [bridge] + shim, tool: simulator.tool.command)
         return try cached("dut-\(simulator.rawValue)", key: key, product: simulator == .icarus ? "sim" : "sim.so") { tmp in
             let bridgeFile = tmp.appendingPathComponent("atomik_bridge.v")
             try bridge.write(to: bridgeFile, atomically: true, encoding: .utf8)
             try body(tmp, bridgeFile.path)
         }
+    }
+
+    /// The cache key of a build of `d` from generated `sources` with `tool`: the sources, the tool's
+    /// version, the flags, and each RTL file's path and bytes.
+    static func key(_ d: DUTDescription, _ sources: [String], tool: String) throws -> String {
+        var key = sources.joined() + ToolProcess.version(tool, flag: "-V") + "\n" + flags(d).joined(separator: " ")
+        for f in d.files + includeFiles(d) {
+            guard let data = FileManager.default.contents(atPath: f) else { throw RTLError("cannot read the RTL file \(f)") }
+            key += "\n\(f)\n" + String(decoding: data, as: UTF8.self)
+        }
+        return key
     }
 
     /// The file `product` of a build keyed by `key` (sources, flags, tool versions):

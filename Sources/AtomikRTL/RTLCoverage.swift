@@ -22,9 +22,7 @@ public enum RTLCoverage {
     /// Merges the counts files `counts` of runs made in `root` (Verilator names files relative
     /// to it) into `directory`/coverage.info, keeping only `files`, and `directory`/html.
     public static func report(_ counts: [String], files: [String], root: String, into directory: String) throws -> [FileSummary] {
-        for (tool, package) in [("verilator_coverage", "verilator"), ("genhtml", "lcov")] where !RTLSimulator.onPath(tool) {
-            throw RTLError("\(tool) is not installed: install it with 'apt-get install \(package)' (or run scripts/setup.sh)")
-        }
+        try RTLSimulator.require([("verilator_coverage", "verilator"), ("genhtml", "lcov")])
         let directory = URL(fileURLWithPath: directory).standardizedFileURL.path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let all = Scratch.path("coverage", suffix: ".info").path

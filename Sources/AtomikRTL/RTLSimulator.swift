@@ -195,10 +195,7 @@ extension RTLSimulator {
     static func runTestbench(root: URL, simulator: RTLSimulator, parameters p: UnitParameters, depth: Int,
                              plusargs: [String], buildOnly: Bool = false, mode: String? = nil,
                              rtl: String? = nil, path: String? = nil, timeout: Duration) throws -> String {
-        let (command, package) = simulator.tool
-        guard Self.onPath(command) else {
-            throw RTLError("\(command) is not installed: install it with 'apt-get install \(package)' (or run scripts/setup.sh)")
-        }
+        try Self.require([simulator.tool])
         var environment: [String: String] = [:]
         if let rtl { environment["ATOMIK_RTL_DIR"] = rtl }
         if let path { environment["PATH"] = path }
@@ -230,6 +227,13 @@ extension RTLSimulator {
     public static func onPath(_ command: String) -> Bool {
         (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").contains {
             FileManager.default.isExecutableFile(atPath: "\($0)/\(command)")
+        }
+    }
+
+    /// Throws, naming the Debian package, unless each tool is on PATH.
+    public static func require(_ tools: [(command: String, package: String)]) throws {
+        for (command, package) in tools where !onPath(command) {
+            throw RTLError("\(command) is not installed: install it with 'apt-get install \(package)' (or run scripts/setup.sh)")
         }
     }
 }
