@@ -43,21 +43,21 @@ func pathWithFakeVVP(_ script: String) throws -> (path: String, dir: URL) {
 
     @Test func hangingSimulatorIsStopped() throws {
         let start = ContinuousClock.now
-        try expectFailure("exec sleep 300", timeout: .seconds(2)) { $0.contains("timed out") && $0.contains("stopped") }
+        try expectFailure("exec sleep 3001", timeout: .seconds(2)) { $0.contains("timed out") && $0.contains("stopped") }
         #expect(ContinuousClock.now - start < .seconds(30))
         // The sleeping child was killed with the run (gone within a few seconds even on a loaded machine;
-        // left running, it would stay for 300).
+        // left running, it would stay for 3001 s).
         func sleeping() throws -> Bool {
             let ps = Process()
             ps.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
-            ps.arguments = ["-f", "sleep 300"]
+            ps.arguments = ["-f", "sleep 3001"]   // an uncommon duration: an unrelated "sleep 300" on the machine is not this test's
             ps.standardOutput = FileHandle.nullDevice
             try ps.run(); ps.waitUntilExit()
             return ps.terminationStatus == 0
         }
         var waited = 0
         while try sleeping(), waited < 50 { usleep(100_000); waited += 1 }
-        #expect(try !sleeping(), "no 'sleep 300' left running")
+        #expect(try !sleeping(), "no 'sleep 3001' left running")
     }
 
     @Test func rtlThatDoesNotCompile() throws {
