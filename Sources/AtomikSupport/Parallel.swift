@@ -4,6 +4,9 @@ import Synchronization
 /// Independent jobs on several threads with the results handed over in order,
 /// so a parallel run prints and returns exactly what a serial one would.
 public enum Parallel {
+    /// The jobs a `--jobs` option defaults to: one per core.
+    public static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
+
     /// Runs `body` for 0..<count, at most `jobs` at once (one: in order on this
     /// thread), and calls `done` on this thread with each result in index order,
     /// as soon as it and every one before it are finished. A job that throws

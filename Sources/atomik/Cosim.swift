@@ -225,7 +225,7 @@ extension Atomik {
             if report.exitCode != 0 { throw ExitCode(report.exitCode) }
         }
 
-        var jobCount: Int { jobs ?? ProcessInfo.processInfo.activeProcessorCount }
+        var jobCount: Int { jobs ?? Parallel.cores }
 
         /// A regression of a described design: each entry a recipe (and parameters) on its simulators.
         func runDUTRegression(_ path: String) throws {

@@ -43,7 +43,7 @@ extension Atomik {
         var length: Int = 20_000
         @Flag(help: "Skip place and route.") var noPnr = false
         @Option(parsing: .unconditional, help: "Points measured at once.", transform: Checked.integer(1...256))
-        var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+        var jobs: Int = Parallel.cores
         @Option(help: "Run slice I of N (1-based: every Nth point from the Ith), e.g. 2/4, and write shard-I-of-N.json to --out for atomik merge.")
         var shard: String?
         @Option(help: "Output directory.") var out: String = "explore-out"

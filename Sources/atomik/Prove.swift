@@ -73,7 +73,7 @@ extension Atomik {
 
         var outDirectory: String { out ?? "prove-out" }
 
-        var jobCount: Int { jobs ?? ProcessInfo.processInfo.activeProcessorCount }
+        var jobCount: Int { jobs ?? Parallel.cores }
 
         func prover(_ d: DUTDescription) -> Prover {
             let depth = depth ?? 20
