@@ -13,6 +13,9 @@
 //   swift run -c release atomik-bench cosim [--ops N]
 //       Verilator alone, lockstep co-simulation and Icarus co-simulation
 //       (default N = 10^7 cycles; Icarus on N/10).
+//   swift run -c release atomik-bench cosim-parts [--ops N]
+//       the lockstep's main-thread work alone (stimulus, model recording, core),
+//       no simulator and no subprocess, so callgrind can count it (default N = 10^6).
 //   swift run -c release atomik-bench dut [--ops N]
 //       our unit as a DUT: stepped alone through its shim, and transaction-level
 //       lockstep co-simulation of the same operations (default N = 2 x 10^6, held in memory).
@@ -42,8 +45,9 @@ case "core": CoreBenchmark.run(ops: args.ops ?? 1_000_000, python: args.python)
 case "cycle": CycleBenchmark.run(cycles: args.ops ?? 10_000_000)
 case "rtl": RTLBenchmark.run(operations: args.ops ?? 1_000_000)
 case "cosim": CosimBenchmark.run(cycles: args.ops ?? 10_000_000, icarusCycles: (args.ops ?? 10_000_000) / 10)
+case "cosim-parts": CosimBenchmark.runParts(cycles: args.ops ?? 1_000_000)
 case "dut": DUTBenchmark.run(cycles: args.ops ?? 2_000_000)
 default:
-    FileHandle.standardError.write("unknown benchmark '\(args.command)': expected core, cycle, rtl, cosim or dut\n".data(using: .utf8)!)
+    FileHandle.standardError.write("unknown benchmark '\(args.command)': expected core, cycle, rtl, cosim, cosim-parts or dut\n".data(using: .utf8)!)
     exit(2)
 }

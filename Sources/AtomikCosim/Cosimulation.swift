@@ -134,7 +134,7 @@ public enum Cosimulation {
     }
 
     /// What the model-versus-core comparison found.
-    struct CoreComparison {
+    package struct CoreComparison {
         var mismatches = 0
         var firstMismatch: String?
         var itemsRun = 0
@@ -142,7 +142,7 @@ public enum Cosimulation {
 
     /// Runs the model (recording into `recorder`) and the software core over
     /// the items from `next`, comparing every READ/SWAP result, until `stop` says so.
-    static func drive(_ p: UnitParameters, next: () throws -> ProgramItem?, recorder: CycleRecorder?,
+    package static func drive(_ p: UnitParameters, next: () throws -> ProgramItem?, recorder: CycleRecorder?,
                       stop: () -> Bool) throws -> CoreComparison {
         // The core's word type is picked once: UInt64 up to 64 bits.
         p.width <= 64
@@ -230,11 +230,12 @@ final class LockstepComparator: @unchecked Sendable {
     /// Returns false once enough mismatches are seen to stop.
     func compare(_ model: CycleBuffers) -> Bool {
         let p = options.parameters
-        shim.step(inputs: model, outputs: rtl)
+        // The shim compares as it steps; the cycles from the first that differs are counted here.
+        let first = shim.step(inputs: model, outputs: rtl, compare: true)
         let base = outcome.cycles
         // Cycles compared: the whole batch, or up to the cycle that stopped the run (as Icarus counts them).
         var compared = model.count
-        for k in 0..<model.count where !model.matches(rtl, at: k) {
+        for k in first..<model.count where !model.matches(rtl, at: k) {
             outcome.mismatches += 1
             if outcome.divergence == nil {
                 let m = model.record(k, cycle: base + k), r = rtl.record(k, cycle: base + k, inputs: model)
