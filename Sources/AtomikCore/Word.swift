@@ -37,7 +37,14 @@ public struct Word: Hashable, Sendable {
     @inlinable public static prefix func ~ (a: Word) -> Word { Word(limbs: ~a.limbs) }
     @inlinable public static func ^= (a: inout Word, b: Word) { a.limbs ^= b.limbs }
 
-    @inlinable public var isZero: Bool { limbs == .zero }
+    /// An OR reduction in vector registers: `SIMD8`'s own `==` compares lane by lane through memory.
+    @inlinable public var isZero: Bool {
+        let quarters = limbs.lowHalf | limbs.highHalf
+        let halves = quarters.lowHalf | quarters.highHalf
+        return halves[0] | halves[1] == 0
+    }
+
+    @inlinable public static func == (a: Word, b: Word) -> Bool { (a ^ b).isZero }
 
     /// The low 64 bits.
     @inlinable public var low64: UInt64 { limbs[0] }

@@ -50,8 +50,12 @@ public final class CycleBuffers: @unchecked Sendable {
     func put<W: ContextWord>(_ w: W, _ p: UnsafeMutablePointer<UInt32>, at base: Int) {
         if W.capacity <= 64 {
             let v = w.word.low64
-            p[base] = UInt32(truncatingIfNeeded: v)
-            if words > 1 { p[base + 1] = UInt32(truncatingIfNeeded: v >> 32) }
+            if words == 2 {
+                // Two little-endian words in one store.
+                UnsafeMutableRawPointer(p + base).storeBytes(of: v.littleEndian, as: UInt64.self)
+            } else {
+                p[base] = UInt32(truncatingIfNeeded: v)
+            }
         } else {
             let limbs = w.word.limbs
             for k in 0..<words { p[base + k] = UInt32(truncatingIfNeeded: limbs[k >> 1] >> UInt64((k & 1) * 32)) }

@@ -125,23 +125,28 @@ public final class CycleSimulator {
     /// the number of items run.
     @discardableResult
     public func execute(from next: () throws -> ProgramItem?, limit: Int = .max, chunkSize: Int = 4096,
-                        before: ([ProgramItem]) throws -> Void = { _ in }, after: () throws -> Bool = { true }) throws -> Int {
-        var chunk: [ProgramItem] = []
-        chunk.reserveCapacity(chunkSize)
+                        before: (UnsafeBufferPointer<ProgramItem>) throws -> Void = { _ in },
+                        after: () throws -> Bool = { true }) throws -> Int {
+        // Filled by index, not appended: no capacity or uniqueness check per item. Items are plain values.
+        let storage = UnsafeMutablePointer<ProgramItem>.allocate(capacity: chunkSize)
+        defer { storage.deallocate() }
         var fed = 0
         while fed < limit {
-            chunk.removeAll(keepingCapacity: true)
+            let room = Swift.min(chunkSize, limit - fed)
+            var n = 0
             do {
-                while chunk.count < chunkSize && fed + chunk.count < limit, let item = try next() { chunk.append(item) }
+                while n < room, let item = try next() { (storage + n).initialize(to: item); n += 1 }
             } catch {
+                let chunk = UnsafeBufferPointer(start: storage, count: n)
                 try before(chunk)
                 try execute(chunk)
                 throw error
             }
-            fed += chunk.count
+            let chunk = UnsafeBufferPointer(start: storage, count: n)
+            fed += n
             try before(chunk)
             try execute(chunk)
-            if chunk.count < chunkSize { break }
+            if n < chunkSize { break }
             if try !after() { break }
         }
         return fed

@@ -16,7 +16,7 @@ public struct OperationResult: Hashable, Sendable {
 
     /// Inlinable, so that co-simulation compares results in its loop (the derived one is a call per result).
     @inlinable public static func == (a: OperationResult, b: OperationResult) -> Bool {
-        a.index == b.index && a.address == b.address && a.opcode == b.opcode && a.value.limbs == b.value.limbs
+        a.index == b.index && a.address == b.address && a.opcode == b.opcode && a.value == b.value
     }
 }
 

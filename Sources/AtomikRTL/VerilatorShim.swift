@@ -16,7 +16,9 @@ public final class VerilatorShim: @unchecked Sendable {
     typealias StepFn = @convention(c) (
         UnsafeMutableRawPointer?, Int32, UnsafePointer<UInt8>?, UnsafePointer<UInt32>?, UnsafePointer<UInt32>?,
         UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<UInt32>?, UnsafeMutablePointer<UInt32>?,
-        UnsafeMutablePointer<UInt32>?, UnsafeMutablePointer<UInt32>?) -> Void
+        UnsafeMutablePointer<UInt32>?, UnsafeMutablePointer<UInt32>?,
+        UnsafePointer<UInt8>?, UnsafePointer<UInt32>?, UnsafePointer<UInt32>?, UnsafePointer<UInt32>?,
+        UnsafePointer<UInt32>?) -> Int32
 
     private let handle: UnsafeMutableRawPointer
     private let stepFn: StepFn
@@ -52,12 +54,19 @@ public final class VerilatorShim: @unchecked Sendable {
     }
 
     /// Runs the cycles whose inputs are in `model` (as the cycle model
-    /// recorded them) and writes the RTL's outputs into `rtl`.
-    public func step(inputs model: CycleBuffers, outputs rtl: CycleBuffers) {
+    /// recorded them) and writes the RTL's outputs into `rtl`. With
+    /// `compare`, the shim also checks each cycle against `model`'s outputs
+    /// as it goes (`CycleBuffers.matches`' rule) and the index of the first
+    /// cycle that differs comes back; otherwise, and when every cycle matches,
+    /// `model.count`.
+    @discardableResult
+    public func step(inputs model: CycleBuffers, outputs rtl: CycleBuffers, compare: Bool = false) -> Int {
         precondition(model.words == words && rtl.words == words && rtl.capacity >= model.count,
                      "buffers for a different width")
-        stepFn(handle, Int32(model.count), model.inCtl, model.inAddr, model.inData, rtl.outCtl, rtl.outWaddr,
-               rtl.outRdata, rtl.outWref, rtl.outWacc)
+        let first = stepFn(handle, Int32(model.count), model.inCtl, model.inAddr, model.inData, rtl.outCtl, rtl.outWaddr,
+                           rtl.outRdata, rtl.outWref, rtl.outWacc,
+                           compare ? model.outCtl : nil, model.outWaddr, model.outRdata, model.outWref, model.outWacc)
         rtl.count = model.count
+        return Int(first)
     }
 }

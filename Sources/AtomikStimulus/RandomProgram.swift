@@ -25,7 +25,7 @@ public struct RandomProgram: Sequence, IteratorProtocol {
         valueMask = Word.mask(width: valueBits)
     }
 
-    @inlinable public mutating func next() -> ProgramItem? {
+    @inlinable @inline(__always) public mutating func next() -> ProgramItem? {
         guard remaining > 0 else { return nil }
         remaining -= 1
         if rng.below(256) < idleRate { return .idle(Int(rng.below(3)) + 1) }
@@ -33,7 +33,7 @@ public struct RandomProgram: Sequence, IteratorProtocol {
     }
 
     /// A random operation (every kind equally) on context `addr`.
-    @inlinable public mutating func operation(on addr: Int) -> Instruction {
+    @inlinable @inline(__always) public mutating func operation(on addr: Int) -> Instruction {
         switch rng.below(5) {
         case 0: .load(addr, value())
         case 1: .accum(addr, value())

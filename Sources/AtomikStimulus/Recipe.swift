@@ -65,9 +65,9 @@ public struct RecipeStream: Sequence, IteratorProtocol {
         valueMask = Word.mask(width: width)
     }
 
-    /// Inlinable, so that the item is built where it is used (copying it out of
+    /// Inlined, so that the item is built where it is used (copying it out of
     /// each call costs more than making it).
-    @inlinable public mutating func next() -> ProgramItem? {
+    @inlinable @inline(__always) public mutating func next() -> ProgramItem? {
         guard remaining > 0 else { return nil }
         if recipe == .uniform {
             // One item a burst: no queue.

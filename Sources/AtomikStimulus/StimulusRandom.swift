@@ -26,7 +26,7 @@ public struct StimulusRandom: RandomNumberGenerator, Sendable {
         self.init(seed: seed ^ FNV1a.hash(name.utf8))
     }
 
-    @inlinable public mutating func next() -> UInt64 {
+    @inlinable @inline(__always) public mutating func next() -> UInt64 {
         let result = rotl(s.1 &* 5, 7) &* 9
         let t = s.1 << 17
         s.2 ^= s.0; s.3 ^= s.1; s.1 ^= s.2; s.0 ^= s.3
@@ -54,14 +54,13 @@ public struct StimulusRandom: RandomNumberGenerator, Sendable {
             l[b >> 6] = 1 << UInt64(b & 63)
             return Word(limbs: l)
         default:
-            var l = SIMD8<UInt64>(repeating: 0)
-            for k in 0..<8 { l[k] = next() }
-            return Word(limbs: l) & mask
+            // Built in vector registers (arguments are evaluated left to right: limb 0 first).
+            return Word(limbs: SIMD8(next(), next(), next(), next(), next(), next(), next(), next())) & mask
         }
     }
 
     /// A value in `0..<bound` (bound > 0), by Lemire's multiply-shift, portable.
-    @inlinable public mutating func below(_ bound: UInt64) -> UInt64 {
+    @inlinable @inline(__always) public mutating func below(_ bound: UInt64) -> UInt64 {
         next().multipliedFullWidth(by: bound).high
     }
 }

@@ -112,6 +112,61 @@ func simulatorsInstalled() -> Bool {
         #expect(results.filter(\.killed).count == MutationCheck.mutants.count)
     }
 
+    /// The shim compares each cycle with the model's as it steps (lockstep counts mismatches only from the
+    /// first it reports): its rule is `CycleBuffers.matches`' for every field, whether a change matters
+    /// (outputs, a written bank) or not (the address and value of a bank that is not written), for data
+    /// values of one, two and three 32-bit words.
+    @Test(arguments: [UnitParameters(width: 16, contexts: 8, storage: .sram, readLatency: 1),
+                      UnitParameters(width: 64, contexts: 4, storage: .ff),
+                      UnitParameters(width: 80, contexts: 4, storage: .sram, readLatency: 2)])
+    func shimComparesAsMatchesDoes(_ p: UnitParameters) throws {
+        try #require(simulatorsInstalled(), "iverilog and verilator are not installed")
+        let shim = try VerilatorShim.shared(p)
+        shim.lock.lock()
+        defer { shim.lock.unlock() }
+        // One batch that starts with the power-up reset, so stepping it again starts from the same state.
+        let model = CycleBuffers(capacity: 4096, width: p.width)
+        let sim = try CycleSimulator(p, recorder: CycleRecorder(CycleBuffers(capacity: 4096, width: p.width)) { full in
+            model.copy(last: full.count, of: full)
+            return full
+        }) { _ in }
+        try sim.execute(Array(Recipe.hazard.items(width: p.width, contexts: p.contexts, length: 400, seed: 5)))
+        _ = try sim.finish()
+        #expect(model.count > 400 && model.count < 4096)
+        let rtl = CycleBuffers(capacity: 4096, width: p.width)
+        #expect(shim.step(inputs: model, outputs: rtl, compare: true) == model.count)
+        #expect((0..<model.count).allSatisfy { model.matches(rtl, at: $0) })
+
+        // Cycles with a reference write, an accumulator write only, no write, a result.
+        let refWrite = try #require((p.contexts + 2..<model.count).first { model.outCtl[$0] & 8 != 0 })
+        let accOnly = try #require((p.contexts + 2..<model.count).first { model.outCtl[$0] & 0x18 == 16 })
+        let noWrite = try #require((p.contexts + 2..<model.count).first { model.outCtl[$0] & 0x18 == 0 })
+        let result = try #require((p.contexts + 2..<model.count).first { model.outCtl[$0] & 4 != 0 })
+        let last = model.words - 1
+        var changes: [(String, (CycleBuffers, Int) -> Void)] = (0..<5).map { b in
+            ("control bit \(b)", { e, k in e.outCtl[k] ^= 1 << b })
+        }
+        changes += [
+            ("result word 0", { e, k in e.outRdata[k * e.words] ^= 1 }),
+            ("result's last word", { e, k in e.outRdata[k * e.words + last] ^= 0x8000 }),
+            ("write address", { e, k in e.outWaddr[k] ^= 1 }),
+            ("reference's last word", { e, k in e.outWref[k * e.words + last] ^= 2 }),
+            ("accumulator word 0", { e, k in e.outWacc[k * e.words] ^= 4 }),
+        ]
+        let expected = CycleBuffers(capacity: 4096, width: p.width)
+        for k in Set([refWrite, accOnly, noWrite, result]).sorted() {
+            for (name, change) in changes {
+                expected.copy(last: model.count, of: model)
+                change(expected, k)
+                let first = shim.step(inputs: expected, outputs: rtl, compare: true)
+                let rule = (0..<expected.count).first { !expected.matches(rtl, at: $0) } ?? expected.count
+                #expect(first == rule, "\(p), cycle \(k), \(name): the shim says \(first), matches says \(rule)")
+            }
+        }
+        // Without the comparison the shim reports every cycle as matching.
+        #expect(shim.step(inputs: expected, outputs: rtl) == expected.count)
+    }
+
     /// Against a faulty RTL, lockstep stops at the divergence, names the signal
     /// and context, shows both traces, and shrinks the program to a few items
     /// that still diverge.
