@@ -66,9 +66,11 @@ public enum Cosimulation {
         let p = options.parameters
         shim.lock.lock()
         defer { shim.lock.unlock() }
-        // While the shim runs and compares one batch on the second core, the model fills the other.
+        // While the shim runs and compares one batch on the second core, the model fills the next. Up to 7
+        // batches wait between them, so that a moment's delay of either thread (the machine's other load)
+        // does not stop the other.
         let comparator = LockstepComparator(options: options, shim: shim)
-        let pipeline = BatchWorker("lockstep", count: 3, capacity: options.batch, width: p.width) { comparator.compare($0) }
+        let pipeline = BatchWorker("lockstep", count: 8, capacity: options.batch, width: p.width) { comparator.compare($0) }
         let core: CoreComparison
         do {
             core = try drive(p, next: next, recorder: pipeline.recorder(), stop: { pipeline.stopped || Interrupt.requested })
