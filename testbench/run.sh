@@ -42,9 +42,10 @@ command -v "$tool" >/dev/null || die "$tool not found: install it with 'apt-get 
 
 rtl_dir=${ATOMIK_RTL_DIR:-rtl}
 [ -f "$rtl_dir/atomik_unit.v" ] || die "no RTL in '$rtl_dir' (ATOMIK_RTL_DIR)"
-sources=$(sed "s#^#$rtl_dir/#" rtl/files.f)   # files.f names files relative to itself
+# files.f names files relative to itself; an array, so that a directory with a space in its path stays one word.
+sources=(); while IFS= read -r f || [ -n "$f" ]; do [ -n "$f" ] && sources+=("$rtl_dir/$f"); done <rtl/files.f
 version=$("$tool" -V 2>&1 || true)
-key=$( { for f in $sources "$rtl_dir/atomik_isa.vh" testbench/tb_atomik_unit.v testbench/tb_main.cpp testbench/atomik_shim.cpp \
+key=$( { for f in "${sources[@]}" "$rtl_dir/atomik_isa.vh" testbench/tb_atomik_unit.v testbench/tb_main.cpp testbench/atomik_shim.cpp \
                 testbench/atomik_port_words.h
          do cat "$f"; done
          echo "${params[*]}"; echo "${version%%$'\n'*}"; } | sha256sum | cut -c1-16)
@@ -60,7 +61,7 @@ if [ ! -d "$cache" ]; then
     case $sim in
         icarus)
             flags=(); for p in "${params[@]}"; do flags+=("-Ptb_atomik_unit.$p"); done
-            iverilog -g2005 -I"$rtl_dir" -s tb_atomik_unit "${flags[@]}" -o "$tmp/sim" $sources testbench/tb_atomik_unit.v
+            iverilog -g2005 -I"$rtl_dir" -s tb_atomik_unit "${flags[@]}" -o "$tmp/sim" "${sources[@]}" testbench/tb_atomik_unit.v
             ;;
         verilator|coverage)
             flags=(); for p in "${params[@]}"; do flags+=("-G$p"); done
@@ -68,7 +69,7 @@ if [ ! -d "$cache" ]; then
             verilator --cc --exe --build -j 2 -Wno-fatal -Wno-lint -Wno-style -O3 \
                 -MAKEFLAGS "OPT_FAST=-O3 OPT_SLOW=-O1 OPT_GLOBAL=-O3" \
                 --top-module tb_atomik_unit -I"$rtl_dir" "${flags[@]}" -Mdir "$tmp/obj" -o "$tmp/sim" \
-                $sources testbench/tb_atomik_unit.v "$root/testbench/tb_main.cpp" >"$tmp/build.log" 2>&1 \
+                "${sources[@]}" testbench/tb_atomik_unit.v "$root/testbench/tb_main.cpp" >"$tmp/build.log" 2>&1 \
                 || { cat "$tmp/build.log" >&2; die "verilator build failed"; }
             rm -rf "$tmp/obj"
             ;;
@@ -80,7 +81,7 @@ if [ ! -d "$cache" ]; then
             done
             inc=/usr/share/verilator/include
             verilator --cc -Wno-fatal -Wno-lint -Wno-style -O3 --top-module atomik_unit -I"$rtl_dir" "${flags[@]}" \
-                -Mdir "$tmp/obj" $sources >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log" >&2; die "verilator failed"; }
+                -Mdir "$tmp/obj" "${sources[@]}" >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log" >&2; die "verilator failed"; }
             for f in "$tmp"/obj/Vatomik_unit*.cpp; do echo "#include \"$f\""; done >"$tmp/model.cpp"
             g++ -std=c++17 -O3 -fPIC -shared -faligned-new -Wl,-Bsymbolic -DVM_COVERAGE=0 -DVM_SC=0 -DVM_TRACE=0 \
                 -DATOMIK_WIDTH="$width" -I"$tmp/obj" -I"$inc" -I"$inc/vltstd" -o "$tmp/sim" \

@@ -96,7 +96,7 @@ public struct CosimSession {
         let own = try? RTLSimulator.repositoryRoot().appendingPathComponent("rtl").standardizedFileURL.path
         guard let file = try? DUTPreset.unit(options.parameters, rtl: options.rtlDirectory).files.first else { return "atomik cosim" }
         let directory = (file as NSString).deletingLastPathComponent
-        return directory == own ? "atomik cosim" : "ATOMIK_RTL_DIR=\(directory) atomik cosim"
+        return directory == own ? "atomik cosim" : ShellWords.assignment("ATOMIK_RTL_DIR", directory) + " atomik cosim"
     }
 
     /// Divergences after more items than this get the model's waveform only:
@@ -245,8 +245,7 @@ public struct CosimSession {
             for (m, r) in o.sideBySide { say("  \(m)" + Self.operation(inTraceLine: m) + (m == r ? "" : "\n  \(r)   <-- rtl")) }
         }
         if case .recipe(_, let seed, _) = stimulus { say("seed \(seed)") }
-        say("replay: \(replay) " + (stimulus.arguments + design + ["--simulator", o.simulator.rawValue])
-            .joined(separator: " "))
+        say("replay: \(replay) " + ShellWords.join(stimulus.arguments + design + ["--simulator", o.simulator.rawValue]))
 
         try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
         removeEarlierReport(in: outputDirectory, ["divergence-model.vcd", "divergence-rtl.vcd", "divergence-program.atk", "divergence-min.atk"]
@@ -287,8 +286,8 @@ public struct CosimSession {
         if case .recipe = stimulus, !long {
             let path = "\(outputDirectory)/\(o.simulator.rawValue)-divergence-program.atk"
             let file = try AtomicOutput(path: path)
-            try file.writer.write("# the \(prefix.count) items of \(stimulus.arguments.joined(separator: " ")) up to the divergence; replay with\n"
-                                  + "# \(replay) \(path) \((design + ["--simulator", o.simulator.rawValue]).joined(separator: " "))\n")
+            try file.writer.write("# the \(prefix.count) items of \(ShellWords.join(stimulus.arguments)) up to the divergence; replay with\n"
+                                  + "# \(replay) \(ShellWords.join([path] + design + ["--simulator", o.simulator.rawValue]))\n")
             for item in prefix { try file.writer.write(TextFormat.format(item) + "\n") }
             try file.commit()
             say("program up to the divergence: \(shown(path))")
@@ -306,7 +305,7 @@ public struct CosimSession {
         }
         let file = try AtomicOutput(path: path)
         try file.writer.write("# shrunk by atomik cosim from \(prefix.count) items; replay with\n"
-                              + "# \(replay) \(path) \((design + ["--simulator", o.simulator.rawValue]).joined(separator: " "))\n")
+                              + "# \(replay) \(ShellWords.join([path] + design + ["--simulator", o.simulator.rawValue]))\n")
         for item in small { try file.writer.write(TextFormat.format(item) + "\n") }
         try file.commit()
         say("shrunk: \(prefix.count) -> \(small.count) items, saved to \(shown(path))")

@@ -136,7 +136,7 @@ public struct DUTCosimSession {
     }
 
     func replay(_ program: String, _ simulator: RTLSimulator) -> String {
-        "atomik cosim \(program) " + (dutArguments + ["--simulator", simulator.rawValue]).joined(separator: " ")
+        "atomik cosim " + ShellWords.join([program] + dutArguments + ["--simulator", simulator.rawValue])
     }
 
     func hex(_ w: Word?) -> String { w.map { "0x" + $0.hex(digits: (dut.width + 3) / 4) } ?? "-" }
@@ -165,7 +165,7 @@ public struct DUTCosimSession {
         guard o.itemsRun <= reportItemLimit else {
             if case .recipe(let r, let seed, let length) = stimulus {
                 say("replay: atomik cosim --recipe \(r.rawValue) --seed \(seed) --length \(length) "
-                    + (dutArguments + ["--simulator", sim]).joined(separator: " "))
+                    + ShellWords.join(dutArguments + ["--simulator", sim]))
             } else {
                 say("replay: " + replay(program, o.simulator))
             }

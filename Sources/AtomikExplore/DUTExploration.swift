@@ -52,12 +52,11 @@ extension Exploration {
         defer { try? FileManager.default.removeItem(at: work) }
         let harnessFile = work.appendingPathComponent("atomik_dut_harness.v")
         try harness.write(to: harnessFile, atomically: true, encoding: .utf8)
-        let read = "read_verilog -sv " + DUTBuild.flags(d).map { $0 + " " }.joined()
+        let read = try DUTBuild.yosysRead(d)
         let chparam = d.parameters.isEmpty ? "" : "chparam " + d.parameters.map { "-set \($0.name) \($0.value)" }.joined(separator: " ")
             + " \(d.top); "
-        let files = d.files.joined(separator: " ")
-        (r.synthesis, r.synthesisNote) = try synthesise("\(read)\(files); \(chparam)synth_ice40 -top \(d.top)", in: work, work: work, o)
-        try placeRouteHarness(&r, read: "\(read)\(files) \(harnessFile.path)", top: "atomik_dut_harness", in: work, work: work, o)
+        (r.synthesis, r.synthesisNote) = try synthesise("\(read); \(chparam)synth_ice40 -top \(d.top)", in: work, work: work, o)
+        try placeRouteHarness(&r, read: "\(read) \"\(harnessFile.path)\"", top: "atomik_dut_harness", in: work, work: work, o)
         try store(r, at: cached)
         return r
     }

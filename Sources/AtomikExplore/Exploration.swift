@@ -182,7 +182,7 @@ public enum Exploration {
                                   _ o: ExploreOptions) throws {
         guard o.placeRoute && r.synthesis != nil else { return }
         let netlist = work.appendingPathComponent("harness.json")
-        let (harness, note) = try synthesise("\(read); synth_ice40 -top \(top) -json \(netlist.path)", in: directory, work: work, o)
+        let (harness, note) = try synthesise("\(read); synth_ice40 -top \(top) -json \"\(netlist.path)\"", in: directory, work: work, o)
         r.harnessSynthesis = harness
         if harness != nil {
             for device in o.devices { r.devices.append(try placeRoute(netlist, device, o, work: work)) }

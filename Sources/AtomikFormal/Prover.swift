@@ -121,10 +121,9 @@ public struct Prover: Sendable {
         let d = harness.dut
         try DUTBridge.verilog(d).write(to: dir.appendingPathComponent("atomik_bridge.v"), atomically: true, encoding: .utf8)
         try harness.verilog.write(to: dir.appendingPathComponent("harness.v"), atomically: true, encoding: .utf8)
-        let quoted = { (s: String) in "\"" + s + "\"" }
         // The DUT as SystemVerilog, as explore reads it, without FORMAL defined and without its own
         // properties (chformal, before the harness is read: read_verilog's -noassert would drop the harness's too).
-        var script = ["read_verilog -sv " + DUTBuild.flags(d).joined(separator: " ") + " " + d.files.map(quoted).joined(separator: " "),
+        var script = [try DUTBuild.yosysRead(d),
                       "chformal -remove",
                       "read_verilog -formal atomik_bridge.v harness.v",
                       "hierarchy -check -top \(FormalHarness.top)", "proc",

@@ -1,5 +1,6 @@
 import AtomikCore
 import AtomikDUT
+import AtomikProgram
 import Foundation
 
 /// Builds a described design for a simulator, once per design and tool
@@ -86,6 +87,29 @@ public enum DUTBuild {
     /// A description's include directories and defines as a tool's flags (`-I`/`-D` for iverilog, Verilator, yosys).
     public static func flags(_ d: DUTDescription, define: String = "-D", include: String = "-I") -> [String] {
         d.includeDirectories.map { include + $0 } + d.defines.map { define + $0.name + ($0.value.map { "=" + $0 } ?? "") }
+    }
+
+    /// The yosys command that reads a described design (`read_verilog -sv`, its include directories,
+    /// defines and files), quoted for yosys' command parser, so that a path with a space or a semicolon
+    /// is one word. yosys takes no path with a double quote, and no define with a space, quote or
+    /// semicolon (a define is one unquoted word there): those are refused, by name.
+    public static func yosysRead(_ d: DUTDescription) throws(ProgramError) -> String {
+        func path(_ p: String) throws(ProgramError) -> String {
+            guard !p.contains("\"") else { throw ProgramError("yosys cannot read a path with a double quote in it: \(p)") }
+            return "\"" + p + "\""
+        }
+        var words = ["read_verilog", "-sv"]
+        for dir in d.includeDirectories { words += ["-I", try path(dir)] }
+        for define in d.defines {
+            let word = define.name + (define.value.map { "=" + $0 } ?? "")
+            guard !word.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == ";" }) else {
+                throw ProgramError("yosys cannot take the define \(word): a define with a space, a quote or a semicolon "
+                                   + "is not one word in a yosys script")
+            }
+            words.append("-D" + word)
+        }
+        for f in d.files { words.append(try path(f)) }
+        return words.joined(separator: " ")
     }
 
     /// The cached product of a described design for `simulator`, built by `body` (given the build directory and the bridge) when not cached.

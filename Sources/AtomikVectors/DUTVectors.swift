@@ -46,7 +46,7 @@ public enum DUTVectors {
         defer { if !completed { ([commands, program] + (results.map { [$0] } ?? []) + outputs).forEach { $0.discard() } } }
 
         try program.writer.write("# atomik vectors (\(ToolVersion.string)) for the DUT \(dut.name): \(describe(stimulus))\n")
-        try program.writer.write("# replay: atomik cosim \(VectorGenerator.programFile) \(dutArguments.joined(separator: " ")) --simulator both\n")
+        try program.writer.write("# replay: atomik cosim \(ShellWords.join([VectorGenerator.programFile] + dutArguments)) --simulator both\n")
         var report = Report(), summary = RunSummary()
         let digits = (dut.width + 3) / 4
         while let (item, _) = try next() {

@@ -70,7 +70,7 @@ public enum VectorGenerator {
         let writer = try VectorWriter(p, stimulus: stimFile.writer, expected: expFile?.writer,
                                       header: header)
         for line in header { try progFile.writer.write("# \(line)\n") }
-        try progFile.writer.write("# replay: atomik run \(programFile) --engine cycle \(p.arguments.joined(separator: " "))\n")
+        try progFile.writer.write("# replay: atomik run \(ShellWords.join([programFile, "--engine", "cycle"] + p.arguments))\n")
 
         // The vector files and the program text are formatted and written, and
         // the coverage collected, on worker threads while the model runs.

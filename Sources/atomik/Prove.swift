@@ -87,14 +87,14 @@ extension Atomik {
             let replay: [String]
             if dut.dut != nil {
                 d = try dut.description()
-                replay = ["atomik", "cosim", "PROGRAM"] + dut.arguments(d)
+                replay = ["atomik", "cosim", "PROGRAM"] + dut.arguments(d).map(ShellWords.quote)
             } else {
                 let p = try hardware.parameters(design)
                 d = try DUTPreset.unit(p)
                 let own = try RTLSimulator.repositoryRoot().appendingPathComponent("rtl").standardizedFileURL.path
                 let directory = (d.files[0] as NSString).deletingLastPathComponent
-                replay = (directory == own ? [] : ["ATOMIK_RTL_DIR=\(directory)"]) + ["atomik", "cosim", "PROGRAM"] + p.arguments
-                    + ["--rtl-hash", DUTBuild.rtlHash(d)]
+                replay = (directory == own ? [] : [ShellWords.assignment("ATOMIK_RTL_DIR", directory)])
+                    + ["atomik", "cosim", "PROGRAM"].map(ShellWords.quote) + (p.arguments + ["--rtl-hash", DUTBuild.rtlHash(d)]).map(ShellWords.quote)
             }
             let prover = prover(d)
             guard prover.depth > d.reset.cycles + 1 else {
@@ -133,7 +133,8 @@ extension Atomik {
             try FileManager.default.createDirectory(atPath: outDirectory, withIntermediateDirectories: true)
             let program = "\(outDirectory)/cex.atk", vcd = "\(outDirectory)/cex.vcd"
             let absolute = URL(fileURLWithPath: program).standardizedFileURL.path
-            let command = replay.map { $0 == "PROGRAM" ? absolute : $0 }.joined(separator: " ")
+            // The words of `replay` are quoted for the shell already.
+            let command = replay.map { $0 == "PROGRAM" ? ShellWords.quote(absolute) : $0 }.joined(separator: " ")
             let file = try AtomicOutput(path: program)
             try file.writer.write("# counterexample of atomik prove (\(d.name)): \(cex.assertion), cycle \(cex.cycle), context \(cex.context)\n")
             try file.writer.write("# replay with: \(command) --simulator both\n")

@@ -125,8 +125,8 @@ extension Atomik {
             return id
         }
 
-        /// A word for bash, in single quotes.
-        static func quoted(_ word: String) -> String { "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        /// A word for bash, quoted when it needs to be.
+        static func quoted(_ word: String) -> String { ShellWords.quote(word) }
 
         /// A word for bash, with ${SLURM_ARRAY_TASK_ID} left for bash to expand.
         static func quotedKeepingTaskID(_ word: String) -> String {

@@ -122,18 +122,21 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
         #expect(r.synthesis != nil, "yosys: \(r.synthesisNote ?? "")")
     }
 
-    /// A described design with another interface is synthesised, placed and routed through its generated harness.
+    /// A described design with another interface is synthesised, placed and routed through its generated harness,
+    /// from a directory whose path has a space in it (yosys reads it as one word).
     @Test func describedDesignIsPlacedAndRouted() throws {
         try #require(RTLSimulator.verilator.isInstalled || ProcessInfo.processInfo.environment["CI"] != nil, "tools are not installed")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-dut-explore-\(UUID())")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik dut explore \(UUID())")
         defer { try? FileManager.default.removeItem(at: dir) }
+        let rtl = dir.appendingPathComponent("core v2")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Self.fixtures.appendingPathComponent("corev2"), to: rtl)
         var o = ExploreOptions(cacheDirectory: dir)
         o.devices = [.hx8k]
         o.seeds = 1
         o.workloads = [.uniform, .hazard]
         o.workloadLength = 2000
-        let d = try DUTPreset.corev2.load(rtlDirectory: Self.fixtures.appendingPathComponent("corev2").path,
-                                          parameters: [("DATA_WIDTH", "16")])
+        let d = try DUTPreset.corev2.load(rtlDirectory: rtl.path, parameters: [("DATA_WIDTH", "16")])
         let r = try Exploration.measure(d, unit: nil, o, versions: "test")
         #expect(r.design == "corev2 DATA_WIDTH=16")
         // One operation a cycle, plus the recipe's idle gaps (hazard on one context is mostly gaps).

@@ -24,10 +24,11 @@ func number(after prefix: String, in text: String) -> Int? {
     }
 
     /// A mutant's counterexample is a program that `atomik cosim` replays to the same divergence, in the
-    /// same cycle, on both simulators; the solver's waveform is a VCD.
+    /// same cycle, on both simulators; the solver's waveform is a VCD. The RTL's path has a space in it:
+    /// yosys reads it, and the printed replay command, run by a shell as printed, names it as one word.
     @Test func counterexampleReplaysOnBothSimulators() throws {
         try #require(proverInstalled() && installed(.icarus) && installed(.verilator), "the prover or the simulators are not installed")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-prove-\(UUID())")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik prove \(UUID())")
         defer { try? FileManager.default.removeItem(at: dir) }
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let rtl = dir.appendingPathComponent("rtl")
@@ -47,13 +48,22 @@ func number(after prefix: String, in text: String) -> Int? {
         #expect(try String(contentsOfFile: program, encoding: .utf8).contains("accum") || (try String(contentsOfFile: program, encoding: .utf8)).contains("load"))
         let vcd = try String(contentsOf: dir.appendingPathComponent("cex/cex.vcd"), encoding: .utf8)
         #expect(vcd.contains("$enddefinitions") && vcd.contains("in_take"))
-        // The printed replay command, run as printed (from another directory).
+        // The printed replay command, run by bash as printed (from another directory, with atomik on the PATH).
         let line = try #require(prove.text.split(separator: "\n").first { $0.hasPrefix("replay: ") })
-        var words = line.dropFirst("replay: ".count).split(separator: " ").map(String.init)
-        #expect(words.first == "ATOMIK_RTL_DIR=\(rtl.path)" && words.contains(program), "\(line)")
-        words.removeFirst(2)   // ATOMIK_RTL_DIR=... atomik
-        let replay = try runAtomik(words + ["--out", dir.appendingPathComponent("cosim").path], withOutput: true,
-                                   in: FileManager.default.temporaryDirectory, environment: environment)
+        let command = String(line.dropFirst("replay: ".count))
+        #expect(command.hasPrefix("ATOMIK_RTL_DIR='\(rtl.path)' atomik cosim '\(program)' "), "\(line)")
+        let bash = Process(), pipe = Pipe()
+        bash.executableURL = URL(fileURLWithPath: "/bin/bash")
+        bash.arguments = ["-c", command + " --out '\(dir.appendingPathComponent("cosim").path)'"]
+        bash.currentDirectoryURL = FileManager.default.temporaryDirectory
+        let path = (try atomikExecutable() as NSString).deletingLastPathComponent + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "")
+        bash.environment = ProcessInfo.processInfo.environment.merging(["PATH": path]) { $1 }
+        bash.standardOutput = pipe
+        bash.standardError = pipe
+        try bash.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        bash.waitUntilExit()
+        let replay = (status: bash.terminationStatus, text: String(decoding: output, as: UTF8.self))
         #expect(replay.status == 1, "\(replay.text)")
         for simulator in ["verilator", "icarus"] {
             #expect(number(after: "DIVERGENCE (\(simulator) vs cycle model) at cycle ", in: replay.text) == cycle, "\(replay.text)")
@@ -139,6 +149,15 @@ func number(after prefix: String, in text: String) -> Int? {
                           ["--induction", "30"], ["--table", "--out", "x"], ["--jobs", "2"], ["--width", "4", "--depth", "2"]] {
             let r = try runAtomik(["prove"] + arguments, withOutput: true)
             #expect(r.status == 2, "\(arguments): \(r.text)")
+        }
+        // A define that is not one word in a yosys script is refused, by name, before yosys runs.
+        try #require(proverInstalled(), "yosys-smtbmc and z3 are not installed")
+        let corev2 = repositoryRoot.appendingPathComponent("Tests/AtomikCosimTests/Fixtures/corev2").path
+        for define in ["NOTE=a b", "NOTE=\"x\"", "NOTE=1;2"] {
+            let r = try runAtomik(["prove", "--dut", "corev2", "--rtl-dir", corev2, "--define", define, "--param", "DATA_WIDTH=3",
+                                   "--depth", "6", "--out", FileManager.default.temporaryDirectory.appendingPathComponent("atomik-prove-\(UUID())").path],
+                                  withOutput: true)
+            #expect(r.status == 2 && r.text.contains("yosys cannot take the define \(define)"), "\(define): \(r.text)")
         }
     }
 }
