@@ -19,8 +19,11 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
     /// The offsets of a list of `total` items that are this shard's.
     public func offsets(of total: Int) -> [Int] { Array(stride(from: index - 1, to: total, by: count)) }
 
+    /// `shard-I-of-N`: the name of the shard's files and directories.
+    public var name: String { "shard-\(index)-of-\(count)" }
+
     /// The file a shard's results are written to: `shard-I-of-N.json`.
-    public var fileName: String { "shard-\(index)-of-\(count).json" }
+    public var fileName: String { name + ".json" }
 
     public var description: String { "\(index)/\(count)" }
 }

@@ -168,8 +168,12 @@ extension Atomik {
         }
 
         /// Runs `count` coverage runs (`run(k, countsPath)`, `--jobs` at once), merges their counts and reports on `rtl`'s files.
+        /// A shard writes into its own directory below --coverage (`shard-I-of-N`), so that the shards of one job, which
+        /// all name the same directory, keep each other's reports; lcov merges them.
         func writeCoverage(_ count: Int, rtl: DUTDescription, root: String, _ run: @escaping @Sendable (Int, String) throws -> Void) throws {
-            guard let coverage else { return }
+            guard let directory = coverage else { return }
+            let shard = try Shard.option(self.shard)
+            let coverage = shard.map { "\(directory)/\($0.name)" } ?? directory
             let counts = Scratch.path("coverage")
             try FileManager.default.createDirectory(at: counts, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: counts) }
@@ -183,6 +187,10 @@ extension Atomik {
             print("code coverage of \((rtl.files[0] as NSString).deletingLastPathComponent) over \(count) run\(count == 1 ? "" : "s") "
                   + "(Verilator --coverage): \(coverage)/coverage.info, \(coverage)/html/index.html")
             print(RTLCoverage.table(summaries), terminator: "")
+            if let shard {
+                print("this is shard \(shard)'s coverage; the whole job's: lcov -a \(ShellWords.quote(directory))/shard-1-of-\(shard.count)/coverage.info "
+                      + "-a ... -o coverage.info")
+            }
         }
 
         /// Transaction-level co-simulation of a described design.
