@@ -42,7 +42,6 @@ struct Shim {
 // each stream are asked for.
 constexpr int AHEAD = 64;
 template <class T> void prefetch(const T* column, int i, int per_cycle) {
-    if (!column) return;
     const char* from = reinterpret_cast<const char*>(column + size_t(i) * per_cycle);
     const char* to = reinterpret_cast<const char*>(column + size_t(i + 8) * per_cycle);
     for (const char* p = from; p < to; p += 64) __builtin_prefetch(p);
@@ -77,10 +76,9 @@ int atomik_shim_step(void* handle, int n, const uint8_t* in_ctl, const uint32_t*
         if ((i & 7) == 0 && i + AHEAD < n) {
             const int j = i + AHEAD;
             prefetch(in_ctl, j, 1), prefetch(in_addr, j, 1), prefetch(in_data, j, WORDS);
-            prefetch(exp_ctl, j, 1);
             if (exp_ctl)
-                prefetch(exp_waddr, j, 1), prefetch(exp_rdata, j, WORDS), prefetch(exp_wref, j, WORDS),
-                    prefetch(exp_wacc, j, WORDS);
+                prefetch(exp_ctl, j, 1), prefetch(exp_waddr, j, 1), prefetch(exp_rdata, j, WORDS),
+                    prefetch(exp_wref, j, WORDS), prefetch(exp_wacc, j, WORDS);
         }
         const uint8_t c = in_ctl[i];
         t.rst_ni = c & 1;

@@ -84,17 +84,20 @@ extension Atomik {
             if table { return try runTable() }
             if mutate { return try runMutationCheck() }
             let d: DUTDescription
-            let replay: [String]
+            // The cosim command that replays a program (given its path), quoted for the shell.
+            let replay: (String) -> String
             if dut.dut != nil {
                 d = try dut.description()
-                replay = ["atomik", "cosim", "PROGRAM"] + dut.arguments(d).map(ShellWords.quote)
+                let arguments = try dut.arguments(d)
+                replay = { "atomik cosim " + ShellWords.join([$0] + arguments) }
             } else {
                 let p = try hardware.parameters(design)
                 d = try DUTPreset.unit(p)
                 let own = try RTLSimulator.repositoryRoot().appendingPathComponent("rtl").standardizedFileURL.path
                 let directory = (d.files[0] as NSString).deletingLastPathComponent
-                replay = (directory == own ? [] : [ShellWords.assignment("ATOMIK_RTL_DIR", directory)])
-                    + ["atomik", "cosim", "PROGRAM"].map(ShellWords.quote) + (p.arguments + ["--rtl-hash", DUTBuild.rtlHash(d)]).map(ShellWords.quote)
+                let environment = directory == own ? "" : ShellWords.assignment("ATOMIK_RTL_DIR", directory) + " "
+                let arguments = p.arguments + ["--rtl-hash", DUTBuild.rtlHash(d)]
+                replay = { environment + "atomik cosim " + ShellWords.join([$0] + arguments) }
             }
             let prover = prover(d)
             guard prover.depth > d.reset.cycles + 1 else {
@@ -128,13 +131,12 @@ extension Atomik {
         }
 
         /// Writes the counterexample's program and waveform to --out and prints them and the replay commands.
-        func save(_ cex: Prover.Counterexample, prover: Prover, replay: [String]) throws {
+        func save(_ cex: Prover.Counterexample, prover: Prover, replay: (String) -> String) throws {
             let d = prover.harness.dut
             try FileManager.default.createDirectory(atPath: outDirectory, withIntermediateDirectories: true)
             let program = "\(outDirectory)/cex.atk", vcd = "\(outDirectory)/cex.vcd"
             let absolute = URL(fileURLWithPath: program).standardizedFileURL.path
-            // The words of `replay` are quoted for the shell already.
-            let command = replay.map { $0 == "PROGRAM" ? ShellWords.quote(absolute) : $0 }.joined(separator: " ")
+            let command = replay(absolute)
             let file = try AtomicOutput(path: program)
             try file.writer.write("# counterexample of atomik prove (\(d.name)): \(cex.assertion), cycle \(cex.cycle), context \(cex.context)\n")
             try file.writer.write("# replay with: \(command) --simulator both\n")

@@ -71,7 +71,7 @@ extension Atomik {
             func script(_ name: String, _ header: [String], _ body: [String]) throws -> String {
                 let path = "\(slurm)/\(name)"
                 let text = (["#!/bin/bash"] + (header + options).map { "#SBATCH \($0)" } + ["set -u"]
-                            + (cacheDir.map { ["export ATOMIK_CACHE_DIR=\(Self.quoted($0))"] } ?? []) + body).joined(separator: "\n") + "\n"
+                            + (cacheDir.map { ["export ATOMIK_CACHE_DIR=\(ShellWords.quote($0))"] } ?? []) + body).joined(separator: "\n") + "\n"
                 let file = try AtomicOutput(path: path)
                 try file.writer.write(text)
                 try file.commit()
@@ -90,7 +90,7 @@ extension Atomik {
             let sweep = command[0] == "explore"
             let mergeCommand = [tool, "merge", "\(dir)/shards"] + (sweep ? ["--out", "\(dir)/report"] : ["--junit", "\(dir)/junit.xml"])
             let mergeScript = try script("merge.sh", ["--job-name=atomik-merge", "--output=\(dir)/logs/merge.out"], [
-                mergeCommand.map(Self.quoted).joined(separator: " ") + " > \(Self.quoted(dir + "/merge.txt"))",
+                ShellWords.join(mergeCommand) + " > \(ShellWords.quote(dir + "/merge.txt"))",
             ])
             let array = try Self.submit(sbatch, ["--parsable", shardsScript])
             let merge = try Self.submit(sbatch, ["--parsable", "--dependency=afterok:\(array)", "--kill-on-invalid-dep=yes", mergeScript])
@@ -125,12 +125,9 @@ extension Atomik {
             return id
         }
 
-        /// A word for bash, quoted when it needs to be.
-        static func quoted(_ word: String) -> String { ShellWords.quote(word) }
-
         /// A word for bash, with ${SLURM_ARRAY_TASK_ID} left for bash to expand.
         static func quotedKeepingTaskID(_ word: String) -> String {
-            word.components(separatedBy: "${SLURM_ARRAY_TASK_ID}").map { $0.isEmpty ? "" : quoted($0) }
+            word.components(separatedBy: "${SLURM_ARRAY_TASK_ID}").map { $0.isEmpty ? "" : ShellWords.quote($0) }
                 .joined(separator: "\"${SLURM_ARRAY_TASK_ID}\"")
         }
     }
