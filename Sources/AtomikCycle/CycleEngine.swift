@@ -15,7 +15,9 @@ public struct CycleStats: Hashable, Sendable {
 }
 
 /// Drives a program through a unit, one clock edge per `tick`: presents each
-/// operation until the unit accepts it, turns idle items into idle cycles,
+/// operation until the unit accepts it (for LANES > 1, the issue stage packs
+/// consecutive ACCUMs into one cycle, up to LANES, and cuts the bundle at
+/// every other operation, idle, reset and drain), turns idle items into idle cycles,
 /// lets the pipeline drain before a reset and at the end, and pairs every
 /// `result_valid_o` with the READ/SWAP it belongs to.
 ///
@@ -39,6 +41,9 @@ final class CycleEngine<Unit: CycleUnit> {
         /// READ/SWAPs in `resultOwners` not yet delivered; never fewer than `values`.
         var owners = 0
         var stats = CycleStats()
+        /// LANES > 1: ACCUMs packed into the bundle not yet presented, lane 0's in `first`.
+        var pending = 0
+        var first = UnitInputs<Unit.W>.idle
     }
 
     private var state: LoopState
@@ -67,7 +72,7 @@ final class CycleEngine<Unit: CycleUnit> {
 
     init(_ parameters: UnitParameters, observers: [any CycleObserver], recorder: CycleRecorder?,
          onResult: @escaping (OperationResult) throws -> Void) throws {
-        banks = Banks(contexts: parameters.contexts)
+        banks = Banks(contexts: parameters.contexts, copies: parameters.lanes)
         let unit = Unit(parameters, banks: banks)
         state = LoopState(unit: unit)
         self.observers = observers; self.recorder = recorder; self.onResult = onResult
@@ -128,6 +133,16 @@ final class CycleEngine<Unit: CycleUnit> {
             }
             // The data port is WIDTH bits wide: wider program values are cut at the port.
             let inputs = UnitInputs<Unit.W>(inst, data: Unit.W(truncating: inst.data) & dataMask)
+            // The issue stage (nil, and gone from the loop, for one-lane units).
+            if let lanes = s.unit.lanes {
+                if inst.opcode == .accum {
+                    if s.pending == 0 { s.first = inputs } else { lanes.inputs[s.pending] = inputs }
+                    s.pending &+= 1
+                    if s.pending == lanes.count { try issueBundle(&s, lanes, hooks: hooks) }
+                    continue
+                }
+                if s.pending > 0 { try issueBundle(&s, lanes, hooks: hooks) }
+            }
             // An operation is presented until the unit takes it.
             while try !tick(inputs, &s, hooks: hooks).opReady { s.stats.stallCycles &+= 1 }
             resultOwners[s.owners] = ResultOwner(index: s.stats.operations, address: inst.address, opcode: inst.opcode)
@@ -137,10 +152,29 @@ final class CycleEngine<Unit: CycleUnit> {
         }
     }
 
+    /// Presents the packed ACCUMs until the unit takes them, then idles the lanes.
+    @inline(never)
+    func issueBundle<Hooks: CycleHooks>(_ s: inout LoopState, _ lanes: Lanes<Unit.W>, hooks: Hooks.Type) throws {
+        while try !tick(s.first, &s, hooks: hooks).opReady { s.stats.stallCycles &+= 1 }
+        for k in 1..<s.pending { lanes.inputs[k] = .idle }
+        s.stats.operations &+= s.pending
+        s.pending = 0
+    }
+
+    /// Presents the packed ACCUMs of the stored state, if any.
+    @inline(never)
+    func issuePending() throws {
+        guard state.pending > 0, let lanes = state.unit.lanes else { return }
+        var s = state
+        defer { state = s }
+        try issueBundle(&s, lanes, hooks: WithHooks.self)
+    }
+
     /// Idle cycles, or a reset after the pipeline has drained, on the stored
     /// state: out of line, so the operation loop above stays small.
     @inline(never)
     func executeIdleOrReset(_ item: UnsafePointer<ProgramItem>) throws {
+        try issuePending()
         let inputs: UnitInputs<Unit.W>, cycles: Int
         switch item.pointee {
         case .op: preconditionFailure("operations run in execute(_:hooks:)")
@@ -158,6 +192,7 @@ final class CycleEngine<Unit: CycleUnit> {
 
     @inline(never)
     private func drainPipeline() throws {
+        try issuePending()
         var s = state
         defer { state = s }
         var idleAndDone = 0   // cycles with the pipeline empty and results still owed

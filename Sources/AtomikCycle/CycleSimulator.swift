@@ -16,6 +16,8 @@ public final class CycleSimulator {
         case sram1Wide(CycleEngine<SRAMUnit<Word, OneCycleRead>>)
         case sram2Narrow(CycleEngine<SRAMUnit<UInt64, TwoCycleRead>>)
         case sram2Wide(CycleEngine<SRAMUnit<Word, TwoCycleRead>>)
+        case lanesNarrow(CycleEngine<LanesUnit<UInt64>>)
+        case lanesWide(CycleEngine<LanesUnit<Word>>)
     }
 
     public let parameters: UnitParameters
@@ -34,6 +36,8 @@ public final class CycleSimulator {
             try CycleEngine(parameters, observers: observers, recorder: recorder, onResult: onResult)
         }
         switch (parameters.storage, parameters.readLatency, parameters.width <= 64) {
+        case _ where parameters.lanes > 1:
+            engine = parameters.width <= 64 ? .lanesNarrow(try make(LanesUnit<UInt64>.self)) : .lanesWide(try make(LanesUnit<Word>.self))
         case (.ff, _, true): engine = .ffNarrow(try make(FlipFlopUnit<UInt64>.self))
         case (.ff, _, false): engine = .ffWide(try make(FlipFlopUnit<Word>.self))
         case (.sram, 1, true): engine = .sram1Narrow(try make(SRAMUnit<UInt64, OneCycleRead>.self))
@@ -64,6 +68,8 @@ public final class CycleSimulator {
         case .sram1Wide(let e): try e.execute(items)
         case .sram2Narrow(let e): try e.execute(items)
         case .sram2Wide(let e): try e.execute(items)
+        case .lanesNarrow(let e): try e.execute(items)
+        case .lanesWide(let e): try e.execute(items)
         }
     }
 
@@ -76,6 +82,8 @@ public final class CycleSimulator {
         case .sram1Wide(let e): e.stats
         case .sram2Narrow(let e): e.stats
         case .sram2Wide(let e): e.stats
+        case .lanesNarrow(let e): e.stats
+        case .lanesWide(let e): e.stats
         }
     }
 
@@ -88,6 +96,8 @@ public final class CycleSimulator {
         case .sram1Wide(let e): try e.drain()
         case .sram2Narrow(let e): try e.drain()
         case .sram2Wide(let e): try e.drain()
+        case .lanesNarrow(let e): try e.drain()
+        case .lanesWide(let e): try e.drain()
         }
     }
 
@@ -115,6 +125,8 @@ public final class CycleSimulator {
         case .sram1Wide(let e): return scan(e.unit)
         case .sram2Narrow(let e): return scan(e.unit)
         case .sram2Wide(let e): return scan(e.unit)
+        case .lanesNarrow(let e): return scan(e.unit)
+        case .lanesWide(let e): return scan(e.unit)
         }
     }
 

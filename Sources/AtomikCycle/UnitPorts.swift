@@ -84,6 +84,8 @@ public protocol CycleUnit {
     mutating func clock(_ inputs: UnitInputs<W>) -> BankWrite<W>
     /// True while an accepted operation has not yet written its result.
     var busy: Bool { get }
+    /// LANES > 1: the other lanes' ports, writes and registers (nil for one lane).
+    var lanes: Lanes<W>? { get }
     /// Architectural state of a context: (reference, accumulator) in the banks.
     func bank(_ address: Int) -> (reference: W, accumulator: W)
     /// Every register by its RTL name, with its width, for waveforms: memory
@@ -117,6 +119,7 @@ public struct UnknownWords: Sendable, Equatable {
 }
 
 extension CycleUnit {
+    @inline(__always) public var lanes: Lanes<W>? { nil }
     /// Units whose every register has an asynchronous reset (the first cycle
     /// of a run is a reset, so the waveform shows no x).
     public func unknownsAtPowerOn() -> UnknownWords { UnknownWords() }

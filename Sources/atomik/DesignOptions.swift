@@ -33,13 +33,21 @@ struct HardwareOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Read latency of sram banks: 1 or 2 (default 1).", transform: Checked.integer(1...2))
     var readLatency: Int?
 
-    /// Those of --storage and --read-latency that were given.
-    var given: [(set: Bool, name: String)] { [(storage != nil, "--storage"), (readLatency != nil, "--read-latency")] }
+    @Option(parsing: .unconditional,
+            help: "Operations the unit takes a cycle, 1...16 (default 1; above 1 needs --storage sram --read-latency 1).",
+            transform: Checked.integer(UnitParameters.lanesRange))
+    var lanes: Int?
+
+    /// Those of --storage, --read-latency and --lanes that were given.
+    var given: [(set: Bool, name: String)] {
+        [(storage != nil, "--storage"), (readLatency != nil, "--read-latency"), (lanes != nil, "--lanes")]
+    }
 
     /// The design point, checked against the unit's legal ranges.
     func parameters(_ design: DesignOptions) throws -> UnitParameters {
         let o = design.programOptions
-        let p = UnitParameters(width: o.width, contexts: o.contexts, storage: storage ?? .ff, readLatency: readLatency ?? 1)
+        let p = UnitParameters(width: o.width, contexts: o.contexts, storage: storage ?? .ff, readLatency: readLatency ?? 1,
+                               lanes: lanes ?? 1)
         do { try p.validate() } catch { throw ValidationError(error.description) }
         return p
     }
