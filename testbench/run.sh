@@ -6,7 +6,7 @@
 #   testbench/run.sh shim [PARAM=VALUE ...]     builds testbench/atomik_shim.cpp around the
 #                                               Verilator model into a shared library; prints its path
 #
-# PARAM is one of WIDTH CONTEXTS STORAGE READ_LATENCY DEPTH (tb_atomik_unit's
+# PARAM is one of WIDTH CONTEXTS STORAGE READ_LATENCY LANES DEPTH (tb_atomik_unit's
 # parameters); this script is the one place that maps them to each tool's flags.
 # $ATOMIK_RTL_DIR (default rtl) names another copy of the RTL, such as a mutant.
 # Builds are cached in $ATOMIK_RTL_CACHE (default $ATOMIK_CACHE_DIR/rtl, else
@@ -28,8 +28,8 @@ while [ $# -gt 0 ]; do
     case $1 in
         --) shift; break ;;
         --build-only) build_only=1; shift ;;
-        WIDTH=*|CONTEXTS=*|STORAGE=*|READ_LATENCY=*|DEPTH=*) params+=("$1"); shift ;;
-        *) die "unknown parameter '$1': expected WIDTH, CONTEXTS, STORAGE, READ_LATENCY or DEPTH=VALUE" ;;
+        WIDTH=*|CONTEXTS=*|STORAGE=*|READ_LATENCY=*|LANES=*|DEPTH=*) params+=("$1"); shift ;;
+        *) die "unknown parameter '$1': expected WIDTH, CONTEXTS, STORAGE, READ_LATENCY, LANES or DEPTH=VALUE" ;;
     esac
 done
 
@@ -74,17 +74,18 @@ if [ ! -d "$cache" ]; then
             rm -rf "$tmp/obj"
             ;;
         shim)
-            flags=(); width=64
+            flags=(); width=64; contexts=256; lanes=1
             for p in "${params[@]}"; do
                 case $p in DEPTH=*) ;; *) flags+=("-G$p") ;; esac
-                case $p in WIDTH=*) width=${p#WIDTH=} ;; esac
+                case $p in WIDTH=*) width=${p#WIDTH=} ;; CONTEXTS=*) contexts=${p#CONTEXTS=} ;; LANES=*) lanes=${p#LANES=} ;; esac
             done
+            addr_bits=1; while [ $((1 << addr_bits)) -lt "$contexts" ]; do addr_bits=$((addr_bits + 1)); done
             inc=/usr/share/verilator/include
             verilator --cc -Wno-fatal -Wno-lint -Wno-style -O3 --top-module atomik_unit -I"$rtl_dir" "${flags[@]}" \
                 -Mdir "$tmp/obj" "${sources[@]}" >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log" >&2; die "verilator failed"; }
             for f in "$tmp"/obj/Vatomik_unit*.cpp; do echo "#include \"$f\""; done >"$tmp/model.cpp"
             g++ -std=c++17 -O3 -fPIC -shared -faligned-new -Wl,-Bsymbolic -DVM_COVERAGE=0 -DVM_SC=0 -DVM_TRACE=0 \
-                -DATOMIK_WIDTH="$width" -I"$tmp/obj" -I"$inc" -I"$inc/vltstd" -o "$tmp/sim" \
+                -DATOMIK_WIDTH="$width" -DATOMIK_LANES="$lanes" -DATOMIK_ADDR_BITS="$addr_bits" -I"$tmp/obj" -I"$inc" -I"$inc/vltstd" -o "$tmp/sim" \
                 testbench/atomik_shim.cpp "$tmp/model.cpp" "$inc/verilated.cpp" "$inc/verilated_threads.cpp" \
                 -pthread -latomic >>"$tmp/build.log" 2>&1 || { cat "$tmp/build.log" >&2; die "shim build failed"; }
             rm -rf "$tmp/obj"

@@ -70,7 +70,7 @@ public enum Cosimulation {
         // batches wait between them, so that a moment's delay of either thread (the machine's other load)
         // does not stop the other.
         let comparator = LockstepComparator(options: options, shim: shim)
-        let pipeline = BatchWorker("lockstep", count: 8, capacity: options.batch, width: p.width) { comparator.compare($0) }
+        let pipeline = BatchWorker("lockstep", count: 8, capacity: options.batch, width: p.width, lanes: p.lanes) { comparator.compare($0) }
         let core: CoreComparison
         do {
             core = try drive(p, next: next, recorder: pipeline.recorder(), stop: { pipeline.stopped || Interrupt.requested })
@@ -224,9 +224,9 @@ final class LockstepComparator: @unchecked Sendable {
     init(options: CosimOptions, shim: VerilatorShim) {
         self.options = options; self.shim = shim
         let p = options.parameters
-        rtl = CycleBuffers(capacity: options.batch, width: p.width)
-        previousModel = CycleBuffers(capacity: options.contextCycles, width: p.width)
-        previousRTL = CycleBuffers(capacity: options.contextCycles, width: p.width)
+        rtl = CycleBuffers(capacity: options.batch, width: p.width, lanes: p.lanes)
+        previousModel = CycleBuffers(capacity: options.contextCycles, width: p.width, lanes: p.lanes)
+        previousRTL = CycleBuffers(capacity: options.contextCycles, width: p.width, lanes: p.lanes)
     }
 
     /// Returns false once enough mismatches are seen to stop.

@@ -11,6 +11,10 @@ import AtomikSupport
 /// Per cycle k: `inCtl` bit 0 rst_n, bit 1 op_valid, bits 3:2 op_code, bit 4
 /// op_keep; `outCtl` bit 0 op_ready, 1 done, 2 result_valid, 3 ref write
 /// enable, 4 acc write enable; data values as `words` 32-bit little-endian words.
+/// Lane 0's operation and write are these columns; a unit with LANES > 1 has
+/// the other lanes' in the `lane*` columns, lane j of cycle k at
+/// `k * (LANES - 1) + j - 1`: `laneInCtl` as `inCtl` (bit 0 unused),
+/// `laneOutCtl` bit 4 its copy's write enable, `laneOutWaddr`, `laneOutWacc`.
 /// Buffers may be handed to another thread; the handing over orders the accesses.
 public final class CycleBuffers: @unchecked Sendable {
     public let capacity: Int
@@ -25,10 +29,19 @@ public final class CycleBuffers: @unchecked Sendable {
     public let outRdata: UnsafeMutablePointer<UInt32>
     public let outWref: UnsafeMutablePointer<UInt32>
     public let outWacc: UnsafeMutablePointer<UInt32>
+    /// LANES - 1.
+    public let otherLanes: Int
+    public let laneInCtl: UnsafeMutablePointer<UInt8>
+    public let laneInAddr: UnsafeMutablePointer<UInt32>
+    public let laneInData: UnsafeMutablePointer<UInt32>
+    public let laneOutCtl: UnsafeMutablePointer<UInt8>
+    public let laneOutWaddr: UnsafeMutablePointer<UInt32>
+    public let laneOutWacc: UnsafeMutablePointer<UInt32>
 
-    public init(capacity: Int, width: Int) {
+    public init(capacity: Int, width: Int, lanes: Int = 1) {
         self.capacity = capacity
         words = (width + 31) / 32
+        otherLanes = lanes - 1
         func zeros<T: FixedWidthInteger>(_ n: Int) -> UnsafeMutablePointer<T> {
             let p = UnsafeMutablePointer<T>.allocate(capacity: n)
             p.initialize(repeating: 0, count: n)
@@ -37,11 +50,16 @@ public final class CycleBuffers: @unchecked Sendable {
         inCtl = zeros(capacity); inAddr = zeros(capacity); inData = zeros(capacity * words)
         outCtl = zeros(capacity); outWaddr = zeros(capacity)
         outRdata = zeros(capacity * words); outWref = zeros(capacity * words); outWacc = zeros(capacity * words)
+        let slots = capacity * otherLanes
+        laneInCtl = zeros(slots); laneInAddr = zeros(slots); laneInData = zeros(slots * words)
+        laneOutCtl = zeros(slots); laneOutWaddr = zeros(slots); laneOutWacc = zeros(slots * words)
     }
 
     deinit {
-        for p in [inCtl, outCtl] { p.deallocate() }
-        for p in [inAddr, inData, outWaddr, outRdata, outWref, outWacc] { p.deallocate() }
+        for p in [inCtl, outCtl, laneInCtl, laneOutCtl] { p.deallocate() }
+        for p in [inAddr, inData, outWaddr, outRdata, outWref, outWacc, laneInAddr, laneInData, laneOutWaddr, laneOutWacc] {
+            p.deallocate()
+        }
     }
 
     public var isFull: Bool { count == capacity }
@@ -78,9 +96,42 @@ public final class CycleBuffers: @unchecked Sendable {
         count = k + 1
     }
 
-    /// Whether cycle `k` of `other` has the same outputs and bank write as this one's.
+    /// Appends the other lanes' operations and writes to the cycle `append` just added.
+    @inline(never)
+    public func appendLanes<W: ContextWord>(_ lanes: Lanes<W>) {
+        let first = (count - 1) * otherLanes
+        for j in 1..<lanes.count {
+            let i = lanes.inputs[j], w = lanes.writes[j], slot = first + j - 1
+            laneInCtl[slot] = (i.opValid ? 2 : 0) | (i.opCode.rawValue << 2) | (i.opKeep ? 16 : 0)
+            laneInAddr[slot] = UInt32(truncatingIfNeeded: i.opAddr)
+            put(i.opData, laneInData, at: slot * words)
+            laneOutCtl[slot] = w.writesAccumulator ? 16 : 0
+            laneOutWaddr[slot] = UInt32(truncatingIfNeeded: w.address)
+            put(w.accumulator, laneOutWacc, at: slot * words)
+        }
+    }
+
+    /// Whether cycle `k` of `other` has the same outputs and bank writes as this one's.
     @inline(__always)
     public func matches(_ other: CycleBuffers, at k: Int) -> Bool {
+        laneZeroMatches(other, at: k) && (otherLanes == 0 || otherLanesMatch(other, at: k))
+    }
+
+    /// Whether the other lanes' copies are written alike in cycle `k`: enable, and where enabled, address and value.
+    @inline(never)
+    func otherLanesMatch(_ other: CycleBuffers, at k: Int) -> Bool {
+        for slot in k * otherLanes..<(k + 1) * otherLanes {
+            if laneOutCtl[slot] != other.laneOutCtl[slot] & 16 { return false }
+            if laneOutCtl[slot] == 0 { continue }
+            if laneOutWaddr[slot] != other.laneOutWaddr[slot] { return false }
+            for j in 0..<words where laneOutWacc[slot * words + j] != other.laneOutWacc[slot * words + j] { return false }
+        }
+        return true
+    }
+
+    /// Whether cycle `k` of `other` has the same outputs and lane 0's bank writes as this one's.
+    @inline(__always)
+    func laneZeroMatches(_ other: CycleBuffers, at k: Int) -> Bool {
         let o = outCtl[k]
         if o != other.outCtl[k] & 0x1F { return false }
         if words == 2 {
@@ -123,13 +174,24 @@ public final class CycleBuffers: @unchecked Sendable {
             inputs: UnitInputs(rstN: c & 1 != 0, opValid: c & 2 != 0, opCode: .init(rawValue: (c >> 2) & 3)!,
                                opKeep: c & 16 != 0, opAddr: Int(src.inAddr[k]), opData: word(src.inData, at: k)),
             outputs: UnitOutputs(opReady: o & 1 != 0, done: o & 2 != 0, resultValid: o & 4 != 0, resultData: word(outRdata, at: k)),
-            write: w)
+            write: w,
+            lanes: (0..<otherLanes).map { j in
+                let slot = k * otherLanes + j, c = src.laneInCtl[slot]
+                var lw = BankWrite<Word>()
+                if laneOutCtl[slot] & 16 != 0 {
+                    lw.address = Int(laneOutWaddr[slot]); lw.writesAccumulator = true; lw.accumulator = word(laneOutWacc, at: slot)
+                }
+                return TraceRecord.Lane(
+                    inputs: UnitInputs(opValid: c & 2 != 0, opCode: .init(rawValue: (c >> 2) & 3)!, opKeep: c & 16 != 0,
+                                       opAddr: Int(src.laneInAddr[slot]), opData: word(src.laneInData, at: slot)),
+                    write: lw)
+            })
     }
 
     /// Copies the last `n` cycles (or all, if fewer) of another batch: the tail
     /// of the previous batch that a divergence window may show.
     public func copy(last n: Int, of b: CycleBuffers) {
-        precondition(b.words == words && n <= capacity)
+        precondition(b.words == words && b.otherLanes == otherLanes && n <= capacity)
         count = Swift.min(n, b.count)
         let from = b.count - count, n = count, nw = count * words, wFrom = from * words
         inCtl.update(from: b.inCtl + from, count: n); inAddr.update(from: b.inAddr + from, count: n)
@@ -138,6 +200,11 @@ public final class CycleBuffers: @unchecked Sendable {
         outRdata.update(from: b.outRdata + wFrom, count: nw)
         outWref.update(from: b.outWref + wFrom, count: nw)
         outWacc.update(from: b.outWacc + wFrom, count: nw)
+        let l = otherLanes, ln = n * l, lFrom = from * l
+        laneInCtl.update(from: b.laneInCtl + lFrom, count: ln); laneInAddr.update(from: b.laneInAddr + lFrom, count: ln)
+        laneInData.update(from: b.laneInData + lFrom * words, count: ln * words)
+        laneOutCtl.update(from: b.laneOutCtl + lFrom, count: ln); laneOutWaddr.update(from: b.laneOutWaddr + lFrom, count: ln)
+        laneOutWacc.update(from: b.laneOutWacc + lFrom * words, count: ln * words)
     }
 }
 
@@ -164,9 +231,10 @@ public final class CycleRecorder {
 
 extension BatchWorker where Batch == CycleBuffers {
     /// `count` batches of `capacity` cycles taking turns, consumed on the worker.
-    public convenience init(_ label: String, count: Int = 2, capacity: Int, width: Int,
+    public convenience init(_ label: String, count: Int = 2, capacity: Int, width: Int, lanes: Int = 1,
                             consume: @escaping (CycleBuffers) throws -> Bool) {
-        self.init(label, batches: (0..<count).map { _ in CycleBuffers(capacity: capacity, width: width) }, consume: consume)
+        self.init(label, batches: (0..<count).map { _ in CycleBuffers(capacity: capacity, width: width, lanes: lanes) },
+                  consume: consume)
     }
 
     /// A recorder for the model whose full batches go to the worker.

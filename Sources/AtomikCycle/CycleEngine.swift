@@ -228,6 +228,7 @@ final class CycleEngine<Unit: CycleUnit> {
         }
         if Hooks.recorder, let recorder {
             recorder.buffers.append(inputs, out, write)
+            if let lanes = s.unit.lanes { recorder.buffers.appendLanes(lanes) }
             if recorder.buffers.isFull { try recorder.flush() }
         }
         s.stats.cycles &+= 1
@@ -237,7 +238,7 @@ final class CycleEngine<Unit: CycleUnit> {
     /// Observers see the unit as stored in `state` (the caller stores it first).
     @inline(never)
     func notify(cycle: Int, _ inputs: UnitInputs<Unit.W>, _ out: UnitOutputs<Unit.W>, _ write: BankWrite<Unit.W>) throws {
-        let record = TraceRecord(cycle: cycle, inputs: inputs, outputs: out, write: write)
+        let record = TraceRecord(cycle: cycle, inputs: inputs, outputs: out, write: write, lanes: state.unit.lanes)
         for o in observers { try o.record(record, unit: state.unit) }
     }
 

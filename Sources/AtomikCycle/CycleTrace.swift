@@ -11,7 +11,7 @@ import AtomikProgram
 /// Line n holds the inputs during cycle n (sampled by the rising edge that
 /// ends it), the outputs during cycle n (registers after edge n-1), and the
 /// bank writes made by edge n: `ref[ADDR]=VALUE` and/or `acc[ADDR]=VALUE`, or
-/// `-`. The cycle is decimal; every other field is lower-case hex padded to its
+/// `-` (LANES > 1: `TraceRecord` gives the other lanes' fields). The cycle is decimal; every other field is lower-case hex padded to its
 /// port width (op_code 1 digit, op_addr ceil(A/4), data ceil(W/4)). Idle cycles
 /// carry zeros in the op fields.
 public final class CycleTraceWriter: CycleObserver {
@@ -24,7 +24,8 @@ public final class CycleTraceWriter: CycleObserver {
 
     /// The first line, which names the design point.
     public static func header(_ p: UnitParameters) -> String {
-        "# atomik-trace \(version) \(p)\n# cycle rst_n op_valid op_code op_keep op_addr op_data op_ready done result_valid result_data writes\n"
+        "# atomik-trace \(version) \(p)\n# cycle rst_n op_valid op_code op_keep op_addr op_data op_ready done result_valid result_data"
+            + (p.lanes > 1 ? " lane1..lane\(p.lanes - 1)" : "") + " writes\n"
     }
 
     public func start(_ p: UnitParameters) throws {

@@ -3,27 +3,52 @@ import AtomikISA
 import AtomikProgram
 
 /// One line of the per-cycle trace: the inputs and outputs during a cycle and
-/// the bank write of the edge that ends it (see `CycleTraceWriter`).
+/// the bank write of the edge that ends it (see `CycleTraceWriter`); with
+/// LANES > 1, lane 0's, and the other lanes' operations and copy writes.
+///
+/// A line is `cycle rst_n op_valid op_code op_keep op_addr op_data op_ready
+/// done result_valid result_data`, then for each lane j > 0 `laneJ=V:C:K:ADDR:DATA`
+/// (its op_valid, op_code, op_keep, op_addr, op_data), then the writes:
+/// `ref[ADDR]=VALUE`, `acc[ADDR]=VALUE` (lane 0's copy), `accJ[ADDR]=VALUE`, or `-`.
 public struct TraceRecord: Hashable, Sendable {
     public var cycle: Int
     public var inputs: UnitInputs<Word>
     public var outputs: UnitOutputs<Word>
     public var write: BankWrite<Word>
+    /// Lanes 1... of a unit with LANES > 1 (none for one lane).
+    public var lanes: [Lane]
 
-    public init(cycle: Int, inputs: UnitInputs<Word>, outputs: UnitOutputs<Word>, write: BankWrite<Word>) {
-        self.cycle = cycle; self.inputs = inputs; self.outputs = outputs; self.write = write
+    /// One lane's operation and its accumulator copy's write (`writesReference` unused).
+    public struct Lane: Hashable, Sendable {
+        public var inputs: UnitInputs<Word>
+        public var write: BankWrite<Word>
+
+        public init(inputs: UnitInputs<Word>, write: BankWrite<Word>) { self.inputs = inputs; self.write = write }
     }
 
-    public init<W: ContextWord>(cycle: Int, inputs i: UnitInputs<W>, outputs o: UnitOutputs<W>, write w: BankWrite<W>) {
+    public init(cycle: Int, inputs: UnitInputs<Word>, outputs: UnitOutputs<Word>, write: BankWrite<Word>, lanes: [Lane] = []) {
+        self.cycle = cycle; self.inputs = inputs; self.outputs = outputs; self.write = write; self.lanes = lanes
+    }
+
+    public init<W: ContextWord>(cycle: Int, inputs i: UnitInputs<W>, outputs o: UnitOutputs<W>, write w: BankWrite<W>,
+                                lanes: Lanes<W>? = nil) {
         self.cycle = cycle
-        inputs = UnitInputs(rstN: i.rstN, opValid: i.opValid, opCode: i.opCode, opKeep: i.opKeep, opAddr: i.opAddr,
-                            opData: i.opData.word)
+        inputs = Self.word(i)
         outputs = UnitOutputs(opReady: o.opReady, done: o.done, resultValid: o.resultValid, resultData: o.resultData.word)
+        write = Self.word(w)
+        self.lanes = lanes.map { l in (1..<l.count).map { Lane(inputs: Self.word(l.inputs[$0]), write: Self.word(l.writes[$0])) } } ?? []
+    }
+
+    static func word<W: ContextWord>(_ i: UnitInputs<W>) -> UnitInputs<Word> {
+        UnitInputs(rstN: i.rstN, opValid: i.opValid, opCode: i.opCode, opKeep: i.opKeep, opAddr: i.opAddr, opData: i.opData.word)
+    }
+
+    static func word<W: ContextWord>(_ w: BankWrite<W>) -> BankWrite<Word> {
         var bw = BankWrite<Word>()
         bw.address = w.address
         bw.writesReference = w.writesReference; bw.reference = w.reference.word
         bw.writesAccumulator = w.writesAccumulator; bw.accumulator = w.accumulator.word
-        write = bw
+        return bw
     }
 
     /// Appends the trace line (with its newline).
@@ -38,7 +63,14 @@ public struct TraceRecord: Hashable, Sendable {
         b.append(0x20); i.opData.appendHex(to: &b, digits: dd)
         flag(o.opReady); flag(o.done); flag(o.resultValid)
         b.append(0x20); o.resultData.appendHex(to: &b, digits: dd)
-        if write.isEmpty {
+        for (j, lane) in lanes.enumerated() {
+            let l = lane.inputs
+            b.append(contentsOf: " lane".utf8); ResultFormat.appendDecimal(j + 1, to: &b); b.append(0x3D)
+            b.append(l.opValid ? 0x31 : 0x30); b.append(0x3A); b.append(0x30 + l.opCode.rawValue); b.append(0x3A)
+            b.append(l.opKeep ? 0x31 : 0x30); b.append(0x3A); Word(UInt64(l.opAddr)).appendHex(to: &b, digits: ad)
+            b.append(0x3A); l.opData.appendHex(to: &b, digits: dd)
+        }
+        if write.isEmpty && lanes.allSatisfy({ $0.write.isEmpty }) {
             b.append(contentsOf: " -".utf8)
         } else {
             if write.writesReference {
@@ -48,6 +80,11 @@ public struct TraceRecord: Hashable, Sendable {
             if write.writesAccumulator {
                 b.append(contentsOf: " acc[".utf8); Word(UInt64(write.address)).appendHex(to: &b, digits: ad)
                 b.append(contentsOf: "]=".utf8); write.accumulator.appendHex(to: &b, digits: dd)
+            }
+            for (j, lane) in lanes.enumerated() where lane.write.writesAccumulator {
+                b.append(contentsOf: " acc".utf8); ResultFormat.appendDecimal(j + 1, to: &b); b.append(0x5B)
+                Word(UInt64(lane.write.address)).appendHex(to: &b, digits: ad)
+                b.append(contentsOf: "]=".utf8); lane.write.accumulator.appendHex(to: &b, digits: dd)
             }
         }
         b.append(0x0A)
@@ -101,22 +138,46 @@ public struct TraceRecord: Hashable, Sendable {
                             opAddr: Int(try hex(5).low64 & 0xFFFF_FFFF), opData: try hex(6))
         outputs = UnitOutputs(opReady: try bit(7), done: try bit(8), resultValid: try bit(9), resultData: try hex(10))
         var w = BankWrite<Word>()
-        let writes = f[11...]
+        var writes = f[11...]
+        var lanes: [Lane] = []
+        // Lanes 1..., in order.
+        while let token = writes.first, token.hasPrefix("lane") {
+            let bad = fail(token, "'lane\(lanes.count + 1)=VALID:CODE:KEEP:ADDR:DATA' (bits, opcode 0..3, hex)")
+            let parts = token.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, parts[0] == "lane\(lanes.count + 1)" else { throw bad }
+            let v = parts[1].split(separator: ":", omittingEmptySubsequences: false)
+            guard v.count == 5, ["0", "1"].contains(v[0]), ["0", "1"].contains(v[2]),
+                  let c = UInt8(v[1]), let code = Opcode(rawValue: c) else { throw bad }
+            lanes.append(Lane(inputs: UnitInputs(opValid: v[0] == "1", opCode: code, opKeep: v[2] == "1",
+                                                 opAddr: Int(try Self.hex(v[3], or: bad).low64 & 0xFFFF_FFFF),
+                                                 opData: try Self.hex(v[4], or: bad)),
+                              write: BankWrite()))
+            writes = writes.dropFirst()
+        }
         if writes.count != 1 || writes.first != "-" {
             for token in writes {
-                let bad = fail(token, "'-', or bank writes 'ref[ADDR]=VALUE' and 'acc[ADDR]=VALUE' in hex")
+                let bad = fail(token, "'-', or bank writes 'ref[ADDR]=VALUE', 'acc[ADDR]=VALUE' and 'accJ[ADDR]=VALUE' "
+                               + "(J a lane 1...) in hex")
                 guard let open = token.firstIndex(of: "["), let close = token[open...].firstIndex(of: "]"),
                       token[token.index(after: close)...].hasPrefix("=") else { throw bad }
-                w.address = Int(try Self.hex(token[token.index(after: open)..<close], or: bad).low64 & 0xFFFF_FFFF)
+                let address = Int(try Self.hex(token[token.index(after: open)..<close], or: bad).low64 & 0xFFFF_FFFF)
                 let value = try Self.hex(token[token.index(close, offsetBy: 2)...], or: bad)
-                switch token[..<open] {
-                case "ref" where !w.writesReference: w.writesReference = true; w.reference = value
-                case "acc" where !w.writesAccumulator: w.writesAccumulator = true; w.accumulator = value
-                default: throw bad
+                let name = token[..<open]
+                switch name {
+                case "ref" where !w.writesReference:
+                    w.address = address; w.writesReference = true; w.reference = value
+                case "acc" where !w.writesAccumulator && (!w.writesReference || w.address == address):
+                    w.address = address; w.writesAccumulator = true; w.accumulator = value
+                default:
+                    guard name.hasPrefix("acc"), let j = Int(name.dropFirst(3)), j >= 1, j <= lanes.count,
+                          !lanes[j - 1].write.writesAccumulator else { throw bad }
+                    lanes[j - 1].write = BankWrite(address: address, writesReference: false, reference: .zero,
+                                                   writesAccumulator: true, accumulator: value)
                 }
             }
         }
         write = w
+        self.lanes = lanes
     }
 
     /// A hex number of 1 to 128 digits, or `error`.
@@ -151,6 +212,22 @@ public struct TraceRecord: Hashable, Sendable {
         if !mw.isEmpty { checks.append { diff("bank write address", Word(UInt64(wa)), Word(UInt64(rw.address))) } }
         if mw.writesReference { checks.append { diff("ref bank write data", mw.reference, rw.reference, context: wa) } }
         if mw.writesAccumulator { checks.append { diff("acc bank write data", mw.accumulator, rw.accumulator, context: wa) } }
+        // Lanes 1...: a lane the RTL trace lacks reads as idle and unwritten.
+        for (j, ml) in m.lanes.enumerated() {
+            let rl = j < r.lanes.count ? r.lanes[j] : Lane(inputs: .idle, write: BankWrite())
+            let lw = ml.write.address, lane = "lane \(j + 1)"
+            checks.append { diff("acc copy \(j + 1) write enable", b(ml.write.writesAccumulator), b(rl.write.writesAccumulator),
+                                 context: lw) }
+            if ml.write.writesAccumulator {
+                checks.append { diff("acc copy \(j + 1) write address", Word(UInt64(lw)), Word(UInt64(rl.write.address))) }
+                checks.append { diff("acc copy \(j + 1) write data", ml.write.accumulator, rl.write.accumulator, context: lw) }
+            }
+            let li = ml.inputs, ri = rl.inputs
+            checks.append { diff("op_valid_i (\(lane))", b(li.opValid), b(ri.opValid)) }
+            checks.append { diff("op_code_i (\(lane))", Word(UInt64(li.opCode.rawValue)), Word(UInt64(ri.opCode.rawValue))) }
+            checks.append { diff("op_addr_i (\(lane))", Word(UInt64(li.opAddr)), Word(UInt64(ri.opAddr))) }
+            checks.append { diff("op_data_i (\(lane))", li.opData, ri.opData) }
+        }
         checks += [
             { diff("rst_ni", b(m.inputs.rstN), b(r.inputs.rstN)) },
             { diff("op_valid_i", b(m.inputs.opValid), b(r.inputs.opValid)) },

@@ -7,6 +7,8 @@ import AtomikProgram
 ///
 /// - stimulus: `{rst_n, op_valid, instruction word}`, the word's fields placed
 ///   as `InstructionFormat` (and the generated `atomik_isa.vh`) lay them out;
+///   with LANES > 1, lane 0's, and above `rst_n` each lane j > 0's
+///   `{op_valid, instruction word}`, lane 1 lowest;
 /// - expected: `{op_ready, done, result_valid, result_data}`.
 ///
 /// Each line is a hex number padded to its bit width; `//` header lines may
@@ -22,8 +24,13 @@ public final class VectorWriter {
     /// The stimulus line's fields, least significant first.
     public static func stimulusFields(_ p: UnitParameters) -> [Field] {
         let format = InstructionFormat(width: p.width, contexts: p.contexts)
-        return format.fields.map { Field(name: $0.name, lsb: $0.lsb, width: $0.width) }
+        let lane0 = format.fields.map { Field(name: $0.name, lsb: $0.lsb, width: $0.width) }
             + [Field(name: "op_valid", lsb: format.wordBits, width: 1), Field(name: "rst_n", lsb: format.wordBits + 1, width: 1)]
+        return lane0 + (1..<p.lanes).flatMap { j in
+            let base = format.wordBits + 2 + (j - 1) * (format.wordBits + 1)
+            return format.fields.map { Field(name: "lane\(j).\($0.name)", lsb: base + $0.lsb, width: $0.width) }
+                + [Field(name: "lane\(j).op_valid", lsb: base + format.wordBits, width: 1)]
+        }
     }
 
     /// The expected line's fields, least significant first.
@@ -39,6 +46,8 @@ public final class VectorWriter {
     let expectedBits: Int
     /// Positions of the fields above the data, from the layout above.
     let addrLSB: Int, keepLSB: Int, opcodeLSB: Int, validLSB: Int, resetLSB: Int
+    /// Bits of an instruction word, and LANES - 1.
+    let wordBits: Int, otherLanes: Int
     /// The line being built, as little-endian 64-bit limbs.
     let scratch: UnsafeMutablePointer<UInt64>
     let scratchLimbs: Int
@@ -51,6 +60,7 @@ public final class VectorWriter {
         func lsb(_ name: String, _ f: [Field]) -> Int { f.first { $0.name == name }!.lsb }
         addrLSB = lsb("addr", s); keepLSB = lsb("keep", s); opcodeLSB = lsb("opcode", s)
         validLSB = lsb("op_valid", s); resetLSB = lsb("rst_n", s)
+        wordBits = validLSB; otherLanes = p.lanes - 1
         precondition(lsb("data", s) == 0 && lsb("result_data", e) == 0, "data fields sit at bit 0")
         stimulusBits = s.map { $0.lsb + $0.width }.max()!
         expectedBits = e.map { $0.lsb + $0.width }.max()!
@@ -109,6 +119,14 @@ public final class VectorWriter {
                 set(UInt64((c >> 2) & 3), at: opcodeLSB)
                 set(UInt64((c >> 1) & 1), at: validLSB)
                 set(UInt64(c & 1), at: resetLSB)
+                for j in 0..<otherLanes {
+                    let slot = k * otherLanes + j, lc = buffers.laneInCtl[slot], base = resetLSB + 1 + j * (wordBits + 1)
+                    for w in 0..<words { set(UInt64(buffers.laneInData[slot * words + w]), at: base + 32 * w) }
+                    set(UInt64(buffers.laneInAddr[slot]), at: base + addrLSB)
+                    set(UInt64((lc >> 4) & 1), at: base + keepLSB)
+                    set(UInt64((lc >> 2) & 3), at: base + opcodeLSB)
+                    set(UInt64((lc >> 1) & 1), at: base + validLSB)
+                }
             }
         }
         if let expected {

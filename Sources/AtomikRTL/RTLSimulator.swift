@@ -88,7 +88,7 @@ extension RTLSimulator {
 
         // The model: stimulus, expected outputs and its trace.
         let vectors = try VectorWriter(p, stimulus: try ByteWriter(path: stim), expected: try ByteWriter(path: exp))
-        let recorder = CycleRecorder(CycleBuffers(capacity: 4096, width: p.width)) { batch in
+        let recorder = CycleRecorder(CycleBuffers(capacity: 4096, width: p.width, lanes: p.lanes)) { batch in
             try vectors.write(batch)
             return batch
         }
@@ -218,7 +218,7 @@ extension RTLSimulator {
     /// The design point as `atomik_unit`'s Verilog parameters: the one place they are spelled.
     public static func verilogParameters(_ p: UnitParameters) -> [(name: String, value: String)] {
         [("WIDTH", "\(p.width)"), ("CONTEXTS", "\(p.contexts)"), ("STORAGE", "\(Storage.allCases.firstIndex(of: p.storage)!)"),
-         ("READ_LATENCY", "\(p.storage == .sram ? p.readLatency : 1)")]
+         ("READ_LATENCY", "\(p.storage == .sram ? p.readLatency : 1)")] + (p.lanes > 1 ? [("LANES", "\(p.lanes)")] : [])
     }
 
     /// Whether the simulator's executable is on PATH.

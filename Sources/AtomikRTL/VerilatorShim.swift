@@ -18,7 +18,7 @@ public final class VerilatorShim: @unchecked Sendable {
         UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<UInt32>?, UnsafeMutablePointer<UInt32>?,
         UnsafeMutablePointer<UInt32>?, UnsafeMutablePointer<UInt32>?,
         UnsafePointer<UInt8>?, UnsafePointer<UInt32>?, UnsafePointer<UInt32>?, UnsafePointer<UInt32>?,
-        UnsafePointer<UInt32>?) -> Int32
+        UnsafePointer<UInt32>?, UnsafePointer<UnsafeRawPointer?>?) -> Int32
 
     private let handle: UnsafeMutableRawPointer
     private let stepFn: StepFn
@@ -63,9 +63,21 @@ public final class VerilatorShim: @unchecked Sendable {
     public func step(inputs model: CycleBuffers, outputs rtl: CycleBuffers, compare: Bool = false) -> Int {
         precondition(model.words == words && rtl.words == words && rtl.capacity >= model.count,
                      "buffers for a different width")
-        let first = stepFn(handle, Int32(model.count), model.inCtl, model.inAddr, model.inData, rtl.outCtl, rtl.outWaddr,
-                           rtl.outRdata, rtl.outWref, rtl.outWacc,
-                           compare ? model.outCtl : nil, model.outWaddr, model.outRdata, model.outWref, model.outWacc)
+        precondition(model.otherLanes == rtl.otherLanes, "buffers for a different number of lanes")
+        // Lanes 1...: the nine columns atomik_shim_step reads and writes (testbench/atomik_shim.cpp).
+        var lanes: [UnsafeRawPointer?] = []
+        if model.otherLanes > 0 {
+            let inputs: [UnsafeRawPointer] = [.init(model.laneInCtl), .init(model.laneInAddr), .init(model.laneInData)]
+            let outputs: [UnsafeRawPointer] = [.init(rtl.laneOutCtl), .init(rtl.laneOutWaddr), .init(rtl.laneOutWacc)]
+            let expected: [UnsafeRawPointer] = [.init(model.laneOutCtl), .init(model.laneOutWaddr), .init(model.laneOutWacc)]
+            lanes = inputs + outputs + expected
+        }
+        let first = lanes.withUnsafeBufferPointer { l in
+            stepFn(handle, Int32(model.count), model.inCtl, model.inAddr, model.inData, rtl.outCtl, rtl.outWaddr,
+                   rtl.outRdata, rtl.outWref, rtl.outWacc,
+                   compare ? model.outCtl : nil, model.outWaddr, model.outRdata, model.outWref, model.outWacc,
+                   model.otherLanes == 0 ? nil : l.baseAddress)
+        }
         rtl.count = model.count
         return Int(first)
     }

@@ -76,7 +76,7 @@ public enum VectorGenerator {
         // the coverage collected, on worker threads while the model runs.
         let collector = (job.coverage || job.untilCoverage) ? CoverageCollector(p) : nil
         // Once interrupted, the workers take no more batches: the files will be discarded.
-        let vectorWriter = BatchWorker("vector-files", count: 4, capacity: 4096, width: p.width) { batch in
+        let vectorWriter = BatchWorker("vector-files", count: 4, capacity: 4096, width: p.width, lanes: p.lanes) { batch in
             if Interrupt.requested { return false }
             try writer.write(batch)
             collector?.record(batch)
