@@ -36,7 +36,7 @@ extension Exploration {
         let cached = o.cacheDirectory.appendingPathComponent("dut-\(String(FNV1a.hash(key.utf8), radix: 16)).json")
         if let r = cachedPoint(cached) { return r }
         let parameters = d.parameters.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
-        var r = PointResult(width: d.width, contexts: d.contexts, storage: "dut", readLatency: 0,
+        var r = PointResult(width: d.width, contexts: d.contexts, storage: "dut", readLatency: 0, lanes: nil,
                             design: d.name + (parameters.isEmpty ? "" : " " + parameters), workloads: [], devices: [])
         // Operations per cycle: the DUT's own timing, each workload in transaction lockstep.
         for recipe in o.workloads {

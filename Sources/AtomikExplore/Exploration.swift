@@ -28,7 +28,7 @@ public struct ExploreOptions: Sendable {
     public var synthesisTimeout: Duration = .seconds(300)
     /// Per seed and device.
     public var placeRouteTimeout: Duration = .seconds(300)
-    public var workloads: [Recipe] = [.uniform, .hazard, .fanIn, .epoch, .rollback, .convergence]
+    public var workloads: [Recipe] = [.uniform, .hazard, .fanIn, .fanInTable, .epoch, .rollback, .convergence]
     public var workloadLength = 20_000
     public var placeRoute = true
     public var cacheDirectory: URL
@@ -65,6 +65,8 @@ public struct PointResult: Codable, Hashable, Sendable {
     /// `ff` or `sram` for our unit; `dut` for a described design.
     public var storage: String
     public var readLatency: Int
+    /// LANES of our unit's points above 1 (nil: one lane).
+    public var lanes: Int?
     /// A described design: its name and parameters (nil for our unit's points).
     public var design: String?
     /// Cycles per operation: from the cycle model for our unit's points, from a
@@ -82,12 +84,12 @@ public struct PointResult: Codable, Hashable, Sendable {
     public var fromCache = false
 
     enum CodingKeys: String, CodingKey {
-        case width, contexts, storage, readLatency, design, workloads, modelWorkloads, synthesis, synthesisNote,
+        case width, contexts, storage, readLatency, lanes, design, workloads, modelWorkloads, synthesis, synthesisNote,
              harnessSynthesis, devices
     }
 
     public var name: String {
-        design ?? "W\(width) C\(contexts) \(storage)" + (storage == "sram" ? " L\(readLatency)" : "")
+        design ?? "W\(width) C\(contexts) \(storage)" + (storage == "sram" ? " L\(readLatency)" : "") + (lanes.map { " K\($0)" } ?? "")
     }
 
     /// Checks a point read back (`--merge`): a design point the tool could have measured, sane figures.
@@ -100,7 +102,10 @@ public struct PointResult: Codable, Hashable, Sendable {
             guard let s = Storage(rawValue: storage) else {
                 throw ProgramError("point \(name): storage \"\(storage)\" is not ff or sram")
             }
-            do { try UnitParameters(width: width, contexts: contexts, storage: s, readLatency: readLatency).validate() } catch {
+            guard lanes != 1 else { throw ProgramError("point \(name): lanes is given only above 1") }
+            do {
+                try UnitParameters(width: width, contexts: contexts, storage: s, readLatency: readLatency, lanes: lanes ?? 1).validate()
+            } catch {
                 throw ProgramError("point \(name): \(error)")
             }
         }
@@ -158,12 +163,13 @@ public enum Exploration {
         let cached = o.cacheDirectory.appendingPathComponent("\(key).json")
         if let r = cachedPoint(cached) { return r }
         var r = PointResult(width: p.width, contexts: p.contexts, storage: p.storage.rawValue, readLatency: p.readLatency,
-                            workloads: try workloads(p, o), devices: [])
+                            lanes: p.lanes > 1 ? p.lanes : nil, workloads: try workloads(p, o), devices: [])
         let work = Scratch.path("explore")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
         let sources = rtlFiles.joined(separator: " ")
         let chparam = "-set WIDTH \(p.width) -set CONTEXTS \(p.contexts) -set STORAGE \(storageIndex(p)) -set READ_LATENCY \(p.readLatency)"
+            + " -set LANES \(p.lanes)"
 
         // 1. The bare unit's area.
         (r.synthesis, r.synthesisNote) = try synthesise("read_verilog -Irtl \(sources); chparam \(chparam) atomik_unit; "

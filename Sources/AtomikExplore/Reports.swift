@@ -20,7 +20,7 @@ public enum ExploreReport {
     }
 
     public static func csv(_ results: [PointResult], devices: [Device]) -> String {
-        var header = ["width", "contexts", "storage", "read_latency", "luts", "flip_flops", "carries", "block_rams"]
+        var header = ["width", "contexts", "storage", "read_latency", "lanes", "luts", "flip_flops", "carries", "block_rams"]
         let workloads = results.first?.workloads.map(\.recipe) ?? []
         for w in workloads { header += ["\(w)_cycles_per_op", "\(w)_stalls", "\(w)_checked"] }
         for d in devices {
@@ -29,7 +29,7 @@ public enum ExploreReport {
         }
         var out = header.joined(separator: ",") + "\n"
         for r in results {
-            var row: [String] = ["\(r.width)", "\(r.contexts)", r.storage, "\(r.readLatency)"]
+            var row: [String] = ["\(r.width)", "\(r.contexts)", r.storage, "\(r.readLatency)", "\(r.lanes ?? 1)"]
             if let s = r.synthesis {
                 row += ["\(s.luts)", "\(s.flipFlops)", "\(s.carries)", "\(s.blockRAMs)"]
             } else {
@@ -58,7 +58,11 @@ public enum ExploreReport {
     public static func markdown(_ results: [PointResult], devices: [Device]) -> String {
         var head = "| point | LUT4 | FF | carry | BRAM | harness +LUT4/+FF | cycles/op (uniform, hazard) |"
         var rule = "|---|---|---|---|---|---|---|"
-        for d in devices { head += " \(d.rawValue) Fmax MHz | \(d.rawValue) M ops/s |"; rule += "---|---|" }
+        let perWorkload = [chartWorkload, "fan-in-table"].filter { w in results.contains { $0.workloads.contains { $0.recipe == w } } }
+        for d in devices {
+            head += " \(d.rawValue) Fmax MHz |" + perWorkload.map { " \(d.rawValue) M ops/s \($0) |" }.joined()
+            rule += "---|" + String(repeating: "---|", count: perWorkload.count)
+        }
         var out = head + "\n" + rule + "\n"
         for r in results {
             let s = r.synthesis
@@ -73,7 +77,7 @@ public enum ExploreReport {
             var row = "| \(r.name) | \(s.map { "\($0.luts)" } ?? r.synthesisNote ?? "-") | \(s.map { "\($0.flipFlops)" } ?? "-") "
                 + "| \(s.map { "\($0.carries)" } ?? "-") | \(s.map { "\($0.blockRAMs)" } ?? "-") | \(harness) | \(cpo) |"
             for d in devices {
-                row += " \(deviceText(r, d)) | \(number(r.operationsPerSecond(d, chartWorkload).map { $0 / 1e6 })) |"
+                row += " \(deviceText(r, d)) |" + perWorkload.map { " \(number(r.operationsPerSecond(d, $0).map { $0 / 1e6 })) |" }.joined()
             }
             out += row + "\n"
         }

@@ -17,6 +17,9 @@ public enum Recipe: String, CaseIterable, Sendable {
     case swapStorm = "swap-storm"
     /// Seed pattern 1: four producers' deltas fan in to one context.
     case fanIn = "fan-in"
+    /// Seed pattern 1 over a table: many producers' deltas fan in to every
+    /// context, in runs of ACCUMs each closed by one consumer's READ.
+    case fanInTable = "fan-in-table"
     /// Seed pattern 2: epochs of ACCUMs closed by SWAP checkpoints.
     case epoch
     /// Seed pattern 4: edits, then undos that re-apply deltas.
@@ -32,6 +35,7 @@ public enum Recipe: String, CaseIterable, Sendable {
         case .reset: "uniform traffic with resets in the middle"
         case .swapStorm: "mostly SWAP-keep and SWAP-with-value on a few contexts"
         case .fanIn: "four producers' deltas fan in to one context (seed pattern)"
+        case .fanInTable: "producers' deltas fan in to the whole table: runs of 1..511 ACCUMs on random contexts, each closed by a READ"
         case .epoch: "epochs of ACCUMs closed by SWAP checkpoints (seed pattern)"
         case .rollback: "edits then undos by re-applying deltas (seed pattern)"
         case .convergence: "contexts as nodes applying one delta set in different orders (seed pattern)"
@@ -128,6 +132,9 @@ public struct RecipeStream: Sequence, IteratorProtocol {
             for k in deltas.indices.reversed() { deltas.swapAt(k, Int(rng.below(UInt64(k + 1)))) }
             for d in deltas { queue.append(.op(.accum(c, d))) }
             queue.append(.op(.read(c)))
+        case .fanInTable:
+            for _ in 0..<(1 + rng.below(511)) { queue.append(.op(.accum(context(), value()))) }
+            queue.append(.op(.read(context())))
         case .epoch:
             let c = context()
             queue.append(.op(.load(c, value())))

@@ -28,7 +28,8 @@ extension Atomik {
         @Option(help: "Context counts, comma-separated.") var contexts: String = "4,16,64,256"
         @Option(help: "Storages, comma-separated (ff, sram).") var storages: String = "ff,sram"
         @Option(help: "Read latencies of sram points, comma-separated.") var latencies: String = "1"
-        @Option(help: "A file of design points (width= contexts= storage= latency=), instead of the lists.") var points: String?
+        @Option(help: "Lanes, comma-separated (above 1: sram points at read latency 1 only).") var lanes: String = "1"
+        @Option(help: "A file of design points (width= contexts= storage= latency= lanes=), instead of the lists.") var points: String?
         @Option(help: "Devices, comma-separated (hx8k, up5k).") var devices: String = "hx8k,up5k"
         @Option(parsing: .unconditional, help: "Target frequency for nextpnr, MHz.", transform: Checked.megahertz)
         var freq: Double = 50
@@ -110,10 +111,10 @@ extension Atomik {
                 let cross = SweepDefinition.cross(
                     widths: try list(widths, "widths") { Int($0) }, contexts: try list(contexts, "contexts") { Int($0) },
                     storages: try list(storages, "storages") { Storage(rawValue: $0) },
-                    latencies: try list(latencies, "latencies") { Int($0) })
+                    latencies: try list(latencies, "latencies") { Int($0) }, lanes: try list(lanes, "lanes") { Int($0).flatMap { UnitParameters.lanesRange.contains($0) ? $0 : nil } })
                 for p in cross {
                     do { try p.validate() } catch {
-                        throw ValidationError("--widths, --contexts, --storages, --latencies: the point \(p) cannot be built: \(error)")
+                        throw ValidationError("--widths, --contexts, --storages, --latencies, --lanes: the point \(p) cannot be built: \(error)")
                     }
                 }
                 sweep = cross.map(ExplorePoint.unit)
