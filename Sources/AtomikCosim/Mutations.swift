@@ -49,6 +49,17 @@ public enum MutationCheck {
             ("done_q         <= op_valid_i;", "done_q         <= 1'b1;")]),
         Mutant(name: "ff: result register does not hold", file: "atomik_unit_ff.v", replacements: [
             ("if (dec_result) result_data_q <= dec_state;", "result_data_q <= dec_state;")]),
+        // Faults only multi-lane issue reveals: atomik_unit_lanes.v is the unit only at LANES > 1.
+        Mutant(name: "lanes: the merge leaves out the last copy", file: "atomik_unit_lanes.v", replacements: [
+            ("for (j = 0; j < LANES; j = j + 1) acc_xor", "for (j = 0; j < LANES - 1; j = j + 1) acc_xor")]),
+        Mutant(name: "lanes: no copy forwards its last write", file: "atomik_unit_lanes.v", replacements: [
+            ("assign acc_now[k*WIDTH +: WIDTH] = fw_hit_q[k] ?", "assign acc_now[k*WIDTH +: WIDTH] = 1'b0 ?")]),
+        Mutant(name: "lanes: every copy forwards lane 0's write", file: "atomik_unit_lanes.v", replacements: [
+            ("fw_acc_q[k*WIDTH +: WIDTH] <= wr_acc_o[k*WIDTH +: WIDTH];", "fw_acc_q[k*WIDTH +: WIDTH] <= wr_acc_o[WIDTH-1:0];")]),
+        Mutant(name: "lanes: LOAD and SWAP clear copy 0 only", file: "atomik_unit_lanes.v", replacements: [
+            ("(clr_busy_q || ex_acc_q[k] || dec_acc_we)", "(clr_busy_q || ex_acc_q[k] || (k == 0 && dec_acc_we))")]),
+        Mutant(name: "lanes: LOAD, READ and SWAP read each copy at its own lane's address", file: "atomik_unit_lanes.v",
+               replacements: [("wire [ADDR_BITS-1:0] raddr = in_x ? in_addr0 :", "wire [ADDR_BITS-1:0] raddr =")]),
     ]
 
     /// Writes a copy of `rtl` with the mutant applied into a new temporary directory.

@@ -18,19 +18,20 @@ public struct RegressionEntry: Hashable, Sendable {
 
     public var name: String {
         "\(parameters.storage.rawValue) W\(parameters.width) C\(parameters.contexts)"
-            + (parameters.storage == .sram ? " L\(parameters.readLatency)" : "") + " \(recipe.rawValue) seed \(seed)"
+            + (parameters.storage == .sram ? " L\(parameters.readLatency)" : "") + (parameters.lanes > 1 ? " K\(parameters.lanes)" : "")
+            + " \(recipe.rawValue) seed \(seed)"
     }
 }
 
 /// A regression list, declared as data: one entry a line, `key=value` words,
 ///
 ///     # comment
-///     width=64 contexts=256 storage=sram latency=1 recipe=hazard seed=7 length=20000 simulator=both
+///     width=64 contexts=256 storage=sram latency=1 lanes=4 recipe=hazard seed=7 length=20000 simulator=both
 ///
-/// `latency` defaults to 1, `seed` to 1, `length` to 10000, `simulator` to both.
+/// `latency` and `lanes` default to 1, `seed` to 1, `length` to 10000, `simulator` to both.
 public enum RegressionList {
     public static func parse(_ text: String, file: String) throws(ProgramError) -> [RegressionEntry] {
-        let keys = ["width", "contexts", "storage", "latency", "recipe", "seed", "length", "simulator"]
+        let keys = ["width", "contexts", "storage", "latency", "lanes", "recipe", "seed", "length", "simulator"]
         var entries: [RegressionEntry] = []
         for line in try KeyValueLines.parse(text, file: file, keys: keys) {
             let width = try line.int("width"), contexts = try line.int("contexts"), latency = try line.int("latency", default: 1)
@@ -47,7 +48,8 @@ public enum RegressionList {
             guard let simulators = SimulatorChoice(rawValue: String(choice))?.simulators else {
                 throw line.error("simulator: expected verilator, icarus or both, found '\(choice)'", at: line.values["simulator"]?.word)
             }
-            let p = UnitParameters(width: width, contexts: contexts, storage: storage, readLatency: latency)
+            let p = UnitParameters(width: width, contexts: contexts, storage: storage, readLatency: latency,
+                                   lanes: try line.int("lanes", default: 1))
             do { try p.validate() } catch { throw line.error(error.description) }
             guard length >= 1, seed >= 0 else { throw line.error("length must be at least 1 and seed not negative") }
             entries.append(RegressionEntry(parameters: p, recipe: recipe, seed: UInt64(seed), length: length,

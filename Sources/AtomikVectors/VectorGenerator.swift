@@ -188,8 +188,14 @@ public enum VectorGenerator {
         let ports = ["data": "op_data_i", "addr": "op_addr_i", "keep": "op_keep_i", "opcode": "op_code_i", "op_valid": "op_valid_i",
                      "rst_n": "rst_ni", "result_data": "result_data_o", "result_valid": "result_valid_o", "done": "done_o",
                      "op_ready": "op_ready_o"]
+        // Lane j's fields (`laneJ.NAME`, LANES > 1) drive bits [j*width +: width] of NAME's port.
         func fields(_ f: [VectorWriter.Field]) -> [[String: Any]] {
-            f.map { ["name": $0.name, "lsb": $0.lsb, "width": $0.width, "port": ports[$0.name]!] }
+            f.map { field in
+                let parts = field.name.split(separator: ".")
+                let lane = parts.count == 2 ? Int(parts[0].dropFirst("lane".count))! : 0
+                return ["name": field.name, "lsb": field.lsb, "width": field.width, "port": ports[String(parts.last!)]!,
+                        "port_lsb": lane * field.width]
+            }
         }
         let s = VectorWriter.stimulusFields(p), e = VectorWriter.expectedFields(p)
         var source: [String: Any] = ["until_coverage": job.untilCoverage]
@@ -197,7 +203,7 @@ public enum VectorGenerator {
         if let program = job.program { source["program"] = URL(fileURLWithPath: program.path).standardizedFileURL.path }
         var json: [String: Any] = [
             "tool": ToolVersion.string,
-            "parameters": ["WIDTH": p.width, "CONTEXTS": p.contexts, "STORAGE": p.storage.rawValue, "READ_LATENCY": p.readLatency],
+            "parameters": ["WIDTH": p.width, "CONTEXTS": p.contexts, "STORAGE": p.storage.rawValue, "READ_LATENCY": p.readLatency, "LANES": p.lanes],
             "rtl": [
                 "top": rtl.top, "files": rtl.files, "include_directories": rtl.includeDirectories,
                 "parameters": Dictionary(rtl.parameters.map { ($0.name, Int($0.value) ?? 0) }, uniquingKeysWith: { $1 }),
@@ -217,6 +223,7 @@ public enum VectorGenerator {
                 "outputs": "sample every expected field's port once the inputs of cycle k have settled, before the rising edge that ends cycle k, and compare with line k of the expected file (all bits, x and z count as mismatches)",
                 "reset": "cycles with rst_n = 0 hold the unit in reset (the first line is one); the expected file gives the outputs during them too",
                 "stalls": "nothing to do: an operation the unit did not take (op_ready = 0) is repeated on the following lines, as the model saw it",
+                "ports": "each field drives or checks bits [port_lsb +: width] of its port; with LANES > 1 a port carries one field a lane",
             ],
             "stimulus_source": source,
             "cycles": cycles,

@@ -108,10 +108,17 @@ extension Atomik {
                 sweep = try SweepDefinition.parse(try TextFile.read(points), file: points).map(ExplorePoint.unit)
             } else {
                 try dut.validateUnused()
+                let laneList = try list(lanes, "lanes") { Int($0) }
+                for k in laneList where !UnitParameters.lanesRange.contains(k) {
+                    throw ValidationError("--lanes: \(UnitParameterError.outOfRange("LANES", k, UnitParameters.lanesRange))")
+                }
                 let cross = SweepDefinition.cross(
                     widths: try list(widths, "widths") { Int($0) }, contexts: try list(contexts, "contexts") { Int($0) },
                     storages: try list(storages, "storages") { Storage(rawValue: $0) },
-                    latencies: try list(latencies, "latencies") { Int($0) }, lanes: try list(lanes, "lanes") { Int($0).flatMap { UnitParameters.lanesRange.contains($0) ? $0 : nil } })
+                    latencies: try list(latencies, "latencies") { Int($0) }, lanes: laneList)
+                if cross.isEmpty {
+                    throw ValidationError("--storages, --latencies, --lanes: no design point (lanes above 1 need sram at read latency 1)")
+                }
                 for p in cross {
                     do { try p.validate() } catch {
                         throw ValidationError("--widths, --contexts, --storages, --latencies, --lanes: the point \(p) cannot be built: \(error)")

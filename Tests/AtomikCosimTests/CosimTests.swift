@@ -31,7 +31,9 @@ func simulatorsInstalled() -> Bool {
         #expect(a != Array(recipe.items(width: 16, contexts: 8, length: 500, seed: 10)))
         #expect(a.count == 500)
         for p in [UnitParameters(width: 16, contexts: 8, storage: .ff),
-                  UnitParameters(width: 16, contexts: 8, storage: .sram, readLatency: 2)] {
+                  UnitParameters(width: 16, contexts: 8, storage: .sram, readLatency: 2),
+                  UnitParameters(width: 16, contexts: 8, storage: .sram, lanes: 3),
+                  UnitParameters(width: 16, contexts: 8, storage: .sram, lanes: 16)] {
             var results: [OperationResult] = []
             let sim = try CycleSimulator(p) { results.append($0) }
             try sim.execute(a)
@@ -92,12 +94,12 @@ func simulatorsInstalled() -> Bool {
         try #require(simulatorsInstalled(), "iverilog and verilator are not installed")
         let text = try String(contentsOf: repositoryRoot.appendingPathComponent("regress/ci.txt"), encoding: .utf8)
         let results = try Regression.run(try RegressionList.parse(text, file: "regress/ci.txt"))
-        #expect(results.count == 20)
+        #expect(results.count == 26)
         for r in results where !r.outcome.passed {
             Issue.record("\(r.entry.name) on \(r.outcome.simulator.rawValue): \(r.outcome.divergence?.description ?? r.outcome.coreMismatch ?? "")")
         }
         let xml = junitXML(results)
-        #expect(xml.contains("tests=\"20\" failures=\"0\""))
+        #expect(xml.contains("tests=\"26\" failures=\"0\""))
     }
 
     /// Every deliberate fault is found (and rtl/ itself passes the same regression).

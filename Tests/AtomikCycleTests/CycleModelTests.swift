@@ -41,6 +41,7 @@ let designPoints: [UnitParameters] = {
         for c in [1, 2, 16, 256] {
             points.append(UnitParameters(width: w, contexts: c, storage: .ff))
             for l in [1, 2] { points.append(UnitParameters(width: w, contexts: c, storage: .sram, readLatency: l)) }
+            for k in [2, 3, 16] { points.append(UnitParameters(width: w, contexts: c, storage: .sram, lanes: k)) }
         }
     }
     return points
@@ -159,8 +160,50 @@ let designPoints: [UnitParameters] = {
     }
 }
 
+@Suite struct LanesTiming {
+    /// The issue stage packs consecutive ACCUMs, up to K a cycle, in program
+    /// order; any other operation goes alone, and cuts the run before it.
+    @Test(arguments: [2, 4, 16])
+    func accumsGoKACycle(lanes k: Int) throws {
+        let c = 8
+        let runs = [1, 10, 33, 7]
+        var items: [ProgramItem] = [], n = 0, issueCycles = 0
+        for (r, length) in runs.enumerated() {
+            for j in 0..<length { items.append(.op(.accum((r + j) % c, Word(UInt64(j + 1) << r)))) }
+            items.append(.op(r % 2 == 0 ? .read(r) : .swap(r)))
+            n += length + 1
+            issueCycles += (length + k - 1) / k + 1
+        }
+        let p = UnitParameters(width: 16, contexts: c, storage: .sram, lanes: k)
+        let run = try runCycle(p, items)
+        #expect(run.results == (try runSoftware(width: 16, contexts: c, items)).results)
+        #expect(run.stats.operations == n)
+        // reset cycle + sweep + the issue cycles + 1 to execute the last + 1 to see its result
+        #expect(run.stats.cycles == 1 + c + issueCycles + 2)
+        #expect(run.stats.stallCycles == c)
+    }
+
+    /// Two or more lanes of one cycle on one context, back to back with a READ of it.
+    @Test func lanesOnOneContext() throws {
+        let p = UnitParameters(width: 8, contexts: 2, storage: .sram, lanes: 5)
+        var items: [ProgramItem] = [.op(.load(1, Word(0x5a)))]
+        for round in 0..<6 {
+            for j in 0..<(round + 3) { items.append(.op(.accum(1, Word(UInt64(1 << (j % 8)))))) }
+            items.append(.op(round % 3 == 0 ? .read(1) : round % 3 == 1 ? .swap(1) : .swap(1, Word(UInt64(round)))))
+        }
+        #expect(try runCycle(p, items).results == (try runSoftware(width: 8, contexts: 2, items)).results)
+    }
+}
+
 @Suite struct Parameters {
     @Test func illegalParametersAreRejected() {
+        #expect(throws: UnitParameterError.lanesWithoutMemory(2)) { try UnitParameters(storage: .ff, lanes: 2).validate() }
+        #expect(throws: UnitParameterError.lanesWithoutMemory(4)) {
+            try UnitParameters(storage: .sram, readLatency: 2, lanes: 4).validate()
+        }
+        #expect(throws: UnitParameterError.outOfRange("LANES", 17, UnitParameters.lanesRange)) {
+            try UnitParameters(storage: .sram, lanes: 17).validate()
+        }
         #expect(throws: UnitParameterError.outOfRange("WIDTH", 0, UnitParameters.widthRange)) {
             try UnitParameters(width: 0).validate()
         }

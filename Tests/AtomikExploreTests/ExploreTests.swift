@@ -36,6 +36,25 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
         #expect(points.filter { $0.storage == .ff }.allSatisfy { $0.readLatency == 1 })
     }
 
+    /// Lanes above 1 go with sram points at read latency 1 only.
+    @Test func crossProductGivesLanesToSRAMAtLatencyOne() {
+        let points = SweepDefinition.cross(widths: [32], contexts: [64], storages: [.ff, .sram], latencies: [1, 2], lanes: [1, 8, 15])
+        #expect(points.count == 1 + 2 + 2)
+        #expect(points.filter { $0.lanes > 1 }.allSatisfy { $0.storage == .sram && $0.readLatency == 1 })
+        #expect(Set(points.map(\.lanes)) == [1, 8, 15])
+    }
+
+    @Test func pointsFileTakesLanes() throws {
+        let points = try SweepDefinition.parse("width=32 contexts=64 storage=sram lanes=15\nwidth=8 contexts=4 storage=ff\n", file: "p.txt")
+        #expect(points.map(\.lanes) == [15, 1])
+        for (text, message) in [("width=8 contexts=4 storage=ff lanes=2", "p.txt:1:1: error: LANES = 2 needs STORAGE = sram"),
+                                ("width=8 contexts=4 storage=sram latency=2 lanes=2", "p.txt:1:1: error: LANES = 2 needs"),
+                                ("width=8 contexts=4 storage=sram lanes=17", "p.txt:1:1: error: LANES = 17 is outside"),
+                                ("width=8 contexts=4 storage=sram lanes=two", "p.txt:1:33: error: lanes: expected a decimal number")] {
+            #expect { _ = try SweepDefinition.parse(text, file: "p.txt") } throws: { "\($0)".hasPrefix(message) }
+        }
+    }
+
     @Test func pointsFileErrorsNameTheLine() {
         #expect(throws: (any Error).self) {
             _ = try SweepDefinition.parse("width=8 contexts=4 storage=ff\nwidth=8 contexts=4 storage=flash\n", file: "p.txt")
@@ -57,10 +76,11 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
         var o = ExploreOptions(cacheDirectory: cache)
         o.seeds = 1; o.workloadLength = 1000; o.devices = [.hx8k]; o.placeRouteTimeout = .seconds(120)
         let points = [UnitParameters(width: 8, contexts: 4, storage: .ff),
-                      UnitParameters(width: 16, contexts: 256, storage: .sram, readLatency: 1)]
+                      UnitParameters(width: 16, contexts: 256, storage: .sram, readLatency: 1),
+                      UnitParameters(width: 16, contexts: 256, storage: .sram, lanes: 4)]
         let root = try RTLSimulator.repositoryRoot()
         let results = try Exploration.sweep(points, o, root: root) { _, _ in }
-        #expect(results.count == 2)
+        #expect(results.count == 3)
         for r in results {
             #expect(r.workloads.allSatisfy { $0.resultsChecked })
             #expect(r.synthesis != nil && r.devices.first?.status == .ok)
@@ -69,11 +89,17 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
         }
         #expect(results[1].synthesis!.blockRAMs > 0, "sram banks become block RAM")
         #expect(results[0].synthesis!.blockRAMs == 0)
+        // Four lanes: a copy of the accumulators each, and about four ACCUMs a cycle on the fan-in-table workload.
+        #expect(results[2].lanes == 4 && results[2].name.hasSuffix(" K4"))
+        #expect(results[2].synthesis!.blockRAMs > results[1].synthesis!.blockRAMs)
+        let fanIn = { (r: PointResult) in r.workloads.first { $0.recipe == "fan-in-table" }! }
+        #expect(Double(fanIn(results[2]).operations) / Double(fanIn(results[2]).cycles) > 3)
+        #expect(Double(fanIn(results[1]).operations) / Double(fanIn(results[1]).cycles) < 1)
         let again = try Exploration.sweep(points, o, root: root) { _, _ in }
         #expect(again.allSatisfy { $0.fromCache })
         #expect(again.map(\.synthesis) == results.map(\.synthesis))
         // Reports render, and the Pareto front is not empty.
-        #expect(ExploreReport.csv(results, devices: [.hx8k]).split(separator: "\n").count == 3)
+        #expect(ExploreReport.csv(results, devices: [.hx8k]).split(separator: "\n").count == 4)
         #expect(ExploreReport.svg(results, device: .hx8k).contains("<circle"))
         #expect(!ExploreReport.paretoFront(results, device: .hx8k).isEmpty)
     }

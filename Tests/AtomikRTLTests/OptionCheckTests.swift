@@ -51,6 +51,8 @@ import Testing
                                       ("--widths", "100000000000000000000", "cannot read"), ("--widths", "abc", "cannot read 'abc'"),
                                       ("--contexts", "0", "CONTEXTS = 0 is outside"), ("--contexts", "nan", "cannot read 'nan'"),
                                       ("--latencies", "3", "READ_LATENCY = 3 is outside"),
+                                      ("--lanes", "2,17", "LANES = 17 is outside"), ("--lanes", "0", "LANES = 0 is outside"),
+                                      ("--lanes", "x", "cannot read 'x'"),
                                       ("--storages", "dram", "cannot read 'dram'"), ("--devices", "ecp5", "cannot read 'ecp5'")] {
             let (status, text) = try runAtomik(["explore", option, value, "--storages", option == "--storages" ? value : "sram",
                                                 "--no-pnr", "--out", "x"], in: dir)
@@ -68,6 +70,11 @@ import Testing
         for (arguments, reason) in [
             (["run", "p.atk", "--read-latency", "2"], "--read-latency has no effect here: the software engine has no hardware"),
             (["run", "p.atk", "--storage", "sram"], "--storage has no effect here: the software engine has no hardware"),
+            (["run", "p.atk", "--lanes", "2"], "--lanes has no effect here: the software engine has no hardware"),
+            (["run", "p.atk", "--engine", "cycle", "--lanes", "2"], "LANES = 2 needs STORAGE = sram with READ_LATENCY = 1"),
+            (["cosim", "--recipe", "uniform", "--storage", "sram", "--read-latency", "2", "--lanes", "4"],
+             "LANES = 4 needs STORAGE = sram with READ_LATENCY = 1"),
+            (["cosim", "--regress", "r.txt", "--lanes", "2"], "--lanes has no effect here"),
             (["run", "p.atk", "--engine", "cycle", "--vcd-contexts", "4"], "--vcd-contexts shapes the waveform: give --vcd or --fst too"),
             (["run", "p.atk", "--engine", "icarus", "--width", "8"] + corev2, "--width has no effect here: the DUT's description"),
             (["cosim", "--recipe", "uniform", "--junit", "j.xml"], "--junit writes a regression's results: it needs --regress"),

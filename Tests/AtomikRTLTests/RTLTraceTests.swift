@@ -42,6 +42,8 @@ let rtlPoints: [RTLPoint] = {
         UnitParameters(width: 64, contexts: 256, storage: .sram, readLatency: 1),
         UnitParameters(width: 130, contexts: 256, storage: .sram, readLatency: 2),
         UnitParameters(width: 64, contexts: 1, storage: .sram, readLatency: 2),
+        UnitParameters(width: 8, contexts: 1, storage: .sram, lanes: 3),
+        UnitParameters(width: 80, contexts: 16, storage: .sram, lanes: 16),
     ]
     return RTLSimulator.allCases.flatMap { s in designs.map { RTLPoint(parameters: $0, simulator: s) } }
 }()

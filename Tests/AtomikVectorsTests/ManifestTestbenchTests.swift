@@ -36,17 +36,21 @@ v = ["module tb (", "`ifdef VERILATOR", "  input wire clk", "`endif", ");", "`if
      f"  reg [{stim['bits']-1}:0] s_mem [0:{n-1}];", f"  reg [{exp['bits']-1}:0] e_mem [0:{n-1}];",
      "  integer k = 0, mismatches = 0;", f"  wire [{stim['bits']-1}:0] s = s_mem[k];", f"  wire [{exp['bits']-1}:0] e = e_mem[k];"]
 conn = [f".{clk}(clk)"]
+# Each field is bits [port_lsb +: width] of its port (lanes share a port); a wire a port, sliced.
+for fs, prefix in [(stim["fields"], "in"), (exp["fields"], "out")]:
+    widths = {}
+    for f in fs:
+        widths[f["port"]] = max(widths.get(f["port"], 0), f["port_lsb"] + f["width"])
+    for port, pw in widths.items():
+        v.append(f"  wire [{pw-1}:0] {prefix}_{port};")
+        conn.append(f".{port}({prefix}_{port})")
 for f in stim["fields"]:
-    v.append(f"  wire [{f['width']-1}:0] in_{f['name']} = s[{f['lsb']} +: {f['width']}];")
-    conn.append(f".{f['port']}(in_{f['name']})")
-for f in exp["fields"]:
-    v.append(f"  wire [{f['width']-1}:0] out_{f['name']};")
-    conn.append(f".{f['port']}(out_{f['name']})")
+    v.append(f"  assign in_{f['port']}[{f['port_lsb']} +: {f['width']}] = s[{f['lsb']} +: {f['width']}];")
 v.append(f"  {rtl['top']} #({params}) dut ({', '.join(conn)});")
 v.append(f"  initial begin $readmemh(\"{stim['path']}\", s_mem); $readmemh(\"{exp['path']}\", e_mem); end")
 v.append("  always @(posedge clk) begin")
 for f in exp["fields"]:
-    v.append(f"    if (out_{f['name']} !== e[{f['lsb']} +: {f['width']}]) begin mismatches = mismatches + 1;"
+    v.append(f"    if (out_{f['port']}[{f['port_lsb']} +: {f['width']}] !== e[{f['lsb']} +: {f['width']}]) begin mismatches = mismatches + 1;"
              f" if (mismatches < 5) $display(\"MISMATCH cycle %0d {f['name']}\", k); end")
 v += [f"    if (k == {n-1}) begin $display(\"checked=%0d mismatches=%0d\", k + 1, mismatches); $finish; end",
       "    k <= k + 1;", "  end", "endmodule", ""]
@@ -74,7 +78,8 @@ for sim, build, run in [
 @Suite(.serialized) struct ManifestTestbench {
     @Test(arguments: [UnitParameters(width: 64, contexts: 256, storage: .sram, readLatency: 2),
                       UnitParameters(width: 8, contexts: 1, storage: .ff),
-                      UnitParameters(width: 130, contexts: 16, storage: .sram, readLatency: 1)])
+                      UnitParameters(width: 130, contexts: 16, storage: .sram, readLatency: 1),
+                      UnitParameters(width: 40, contexts: 8, storage: .sram, lanes: 5)])
     func aTestbenchFromTheManifestAloneAgrees(_ p: UnitParameters) throws {
         let ci = ProcessInfo.processInfo.environment["CI"] != nil
         try #require(ci || (RTLSimulator.icarus.isInstalled && RTLSimulator.verilator.isInstalled), "simulators are not installed")

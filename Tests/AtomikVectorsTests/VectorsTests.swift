@@ -116,7 +116,8 @@ func vectorLines(_ path: String) throws -> [Substring] {
     /// The project's testbench consumes the vectors self-checking under both simulators.
     @Test(arguments: [UnitParameters(width: 64, contexts: 256, storage: .sram, readLatency: 1),
                       UnitParameters(width: 8, contexts: 1, storage: .ff),
-                      UnitParameters(width: 130, contexts: 16, storage: .sram, readLatency: 2)])
+                      UnitParameters(width: 130, contexts: 16, storage: .sram, readLatency: 2),
+                      UnitParameters(width: 40, contexts: 16, storage: .sram, lanes: 4)])
     func testbenchChecksTheVectors(_ p: UnitParameters) throws {
         let ci = ProcessInfo.processInfo.environment["CI"] != nil
         try #require(ci || (RTLSimulator.icarus.isInstalled && RTLSimulator.verilator.isInstalled), "simulators are not installed")
