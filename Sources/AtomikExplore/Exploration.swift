@@ -31,6 +31,9 @@ public struct ExploreOptions: Sendable {
     public var workloads: [Recipe] = [.uniform, .hazard, .fanIn, .fanInTable, .epoch, .rollback, .convergence]
     public var workloadLength = 20_000
     public var placeRoute = true
+    /// Also replay each workload on our unit's RTL under Verilator, every cycle
+    /// compared with the model's, so the model's cycles per operation are the RTL's.
+    public var verifyRTL = false
     public var cacheDirectory: URL
     public var jobs = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
@@ -45,6 +48,9 @@ public struct WorkloadResult: Codable, Hashable, Sendable {
     public var stallCycles: Int
     /// Every READ/SWAP result equalled the software core's.
     public var resultsChecked: Bool
+    /// Cycles whose outputs differed between the RTL under Verilator and the
+    /// model (`verifyRTL`; nil when not replayed).
+    public var rtlMismatches: Int? = nil
     public var cyclesPerOperation: Double { Double(cycles) / Double(max(operations, 1)) }
 }
 
@@ -109,7 +115,8 @@ public struct PointResult: Codable, Hashable, Sendable {
                 throw ProgramError("point \(name): \(error)")
             }
         }
-        for w in workloads + (modelWorkloads ?? []) where !(w.operations > 0 && w.cycles >= w.operations && w.stallCycles >= 0) {
+        for w in workloads + (modelWorkloads ?? [])
+        where !(w.operations > 0 && w.cycles * (lanes ?? 1) >= w.operations && w.stallCycles >= 0 && (w.rtlMismatches ?? 0) >= 0) {
             throw ProgramError("point \(name): workload \(w.recipe) has \(w.operations) operations in \(w.cycles) cycles")
         }
     }
@@ -134,7 +141,8 @@ public enum Exploration {
             let stats = try sim.finish()
             let golden = try SoftwareEngine.run(items, on: try AtomikTable<Word>(contexts: p.contexts, width: p.width))
             return WorkloadResult(recipe: recipe.rawValue, operations: stats.operations, cycles: stats.cycles,
-                                  stallCycles: stats.stallCycles, resultsChecked: results == golden)
+                                  stallCycles: stats.stallCycles, resultsChecked: results == golden,
+                                  rtlMismatches: o.verifyRTL ? try RTLSimulator.verilator.run(p, items: items).mismatches : nil)
         }
     }
 
@@ -148,7 +156,7 @@ public enum Exploration {
     /// The cache key: RTL and harness sources, parameters, tool versions and options.
     static func cacheKey(_ p: UnitParameters, _ o: ExploreOptions, sources: [String], root: URL, versions: String) throws -> String {
         var text = "\(p) \(versions) freq=\(o.frequencyMHz) seeds=\(o.seeds) devices=\(o.devices.map(\.rawValue)) "
-            + "pnr=\(o.placeRoute) workloads=\(o.workloads.map(\.rawValue)) length=\(o.workloadLength)\n"
+            + "pnr=\(o.placeRoute) verify=\(o.verifyRTL) workloads=\(o.workloads.map(\.rawValue)) length=\(o.workloadLength)\n"
         for f in sources + ["rtl/atomik_isa.vh", "explore/atomik_harness.v"] {
             text += try String(contentsOf: root.appendingPathComponent(f), encoding: .utf8)
         }

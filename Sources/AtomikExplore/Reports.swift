@@ -4,8 +4,16 @@ import AtomikProgram
 /// The sweep's outputs: CSV, JSON, a Markdown table, an SVG chart of area
 /// against throughput with the Pareto front marked, and one HTML report.
 public enum ExploreReport {
-    /// The workload the charts (one a device) and the Pareto front use.
+    /// The workload of the main charts (ops/s and bits/s, one pair a device) and fronts.
     public static let chartWorkload = "uniform"
+    /// The workloads with a front (and an ops/s chart) of their own: uniform traffic,
+    /// back-to-back hazards, and the ACCUM-heavy fan-in over the whole table.
+    public static let frontWorkloads = [chartWorkload, "hazard", "fan-in-table"]
+
+    /// Those of `frontWorkloads` some result has.
+    static func frontWorkloads(_ results: [PointResult]) -> [String] {
+        frontWorkloads.filter { w in results.contains { $0.workloads.contains { $0.recipe == w } } }
+    }
 
     static func number(_ x: Double?, _ format: String = "%.1f") -> String { x.map { String(format: format, $0) } ?? "" }
 
@@ -22,7 +30,7 @@ public enum ExploreReport {
     public static func csv(_ results: [PointResult], devices: [Device]) -> String {
         var header = ["width", "contexts", "storage", "read_latency", "lanes", "luts", "flip_flops", "carries", "block_rams"]
         let workloads = results.first?.workloads.map(\.recipe) ?? []
-        for w in workloads { header += ["\(w)_cycles_per_op", "\(w)_stalls", "\(w)_checked"] }
+        for w in workloads { header += ["\(w)_cycles_per_op", "\(w)_stalls", "\(w)_checked", "\(w)_rtl_mismatches"] }
         for d in devices {
             header += ["\(d.rawValue)_fmax_mhz", "\(d.rawValue)_status", "\(d.rawValue)_logic_cells"]
             for w in workloads { header.append("\(d.rawValue)_\(w)_mops") }
@@ -35,7 +43,9 @@ public enum ExploreReport {
             } else {
                 row += ["", "", "", ""]
             }
-            for w in r.workloads { row += [String(format: "%.4f", w.cyclesPerOperation), "\(w.stallCycles)", "\(w.resultsChecked)"] }
+            for w in r.workloads {
+                row += [String(format: "%.4f", w.cyclesPerOperation), "\(w.stallCycles)", "\(w.resultsChecked)", w.rtlMismatches.map { "\($0)" } ?? ""]
+            }
             for d in devices {
                 let dr: DeviceResult? = r.devices.first { $0.device == d }
                 let cells: String = dr?.report.map { "\($0.logicCells)" } ?? ""
@@ -56,9 +66,9 @@ public enum ExploreReport {
     }
 
     public static func markdown(_ results: [PointResult], devices: [Device]) -> String {
-        var head = "| point | LUT4 | FF | carry | BRAM | harness +LUT4/+FF | cycles/op (uniform, hazard) |"
-        var rule = "|---|---|---|---|---|---|---|"
-        let perWorkload = [chartWorkload, "fan-in-table"].filter { w in results.contains { $0.workloads.contains { $0.recipe == w } } }
+        var head = "| point | LUT4 | FF | carry | BRAM | harness +LUT4/+FF | cycles/op (uniform, hazard) | RTL under Verilator |"
+        var rule = "|---|---|---|---|---|---|---|---|"
+        let perWorkload = frontWorkloads(results)
         for d in devices {
             head += " \(d.rawValue) Fmax MHz |" + perWorkload.map { " \(d.rawValue) M ops/s \($0) |" }.joined()
             rule += "---|" + String(repeating: "---|", count: perWorkload.count)
@@ -74,8 +84,12 @@ public enum ExploreReport {
             let cpo = cyclesPerOperation(r.workloads) + (r.modelWorkloads.map { " (model \(cyclesPerOperation($0)))" } ?? "")
             var harness = "-"
             if let s, let h = r.harnessSynthesis { harness = "\(h.luts - s.luts)/\(h.flipFlops - s.flipFlops)" }
+            // Whether every workload's replay on the RTL agreed with the model cycle for cycle (--verify-rtl).
+            let replayed = r.workloads.compactMap(\.rtlMismatches)
+            let rtl = replayed.isEmpty ? "-" : replayed.allSatisfy { $0 == 0 } ? "agrees, \(replayed.count) workloads"
+                : "\(replayed.reduce(0, +)) cycles differ"
             var row = "| \(r.name) | \(s.map { "\($0.luts)" } ?? r.synthesisNote ?? "-") | \(s.map { "\($0.flipFlops)" } ?? "-") "
-                + "| \(s.map { "\($0.carries)" } ?? "-") | \(s.map { "\($0.blockRAMs)" } ?? "-") | \(harness) | \(cpo) |"
+                + "| \(s.map { "\($0.carries)" } ?? "-") | \(s.map { "\($0.blockRAMs)" } ?? "-") | \(harness) | \(cpo) | \(rtl) |"
             for d in devices {
                 row += " \(deviceText(r, d)) |" + perWorkload.map { " \(number(r.operationsPerSecond(d, $0).map { $0 / 1e6 })) |" }.joined()
             }
@@ -91,9 +105,9 @@ public enum ExploreReport {
 
         public var label: String { self == .operations ? "M operations/s" : "Gbit/s" }
 
-        /// The point's throughput on `device`, in the chart's unit.
-        public func value(_ r: PointResult, _ device: Device) -> Double? {
-            guard let ops = r.operationsPerSecond(device, chartWorkload) else { return nil }
+        /// The point's throughput on `device` for `workload`, in the chart's unit.
+        public func value(_ r: PointResult, _ device: Device, workload: String = chartWorkload) -> Double? {
+            guard let ops = r.operationsPerSecond(device, workload) else { return nil }
             return self == .operations ? ops / 1e6 : ops * Double(r.width) / 1e9
         }
     }
@@ -103,9 +117,10 @@ public enum ExploreReport {
         r.devices.first { $0.device == device }?.report?.logicCells
     }
 
-    /// Points on the Pareto front of (fewer logic cells, more throughput) on `device`.
-    public static func paretoFront(_ results: [PointResult], device: Device, by measure: Throughput = .operations) -> Set<String> {
-        nondominated(results, device: device) { r in measure.value(r, device).map { [$0] } }
+    /// Points on the Pareto front of (fewer logic cells, more throughput for `workload`) on `device`.
+    public static func paretoFront(_ results: [PointResult], device: Device, by measure: Throughput = .operations,
+                                   workload: String = chartWorkload) -> Set<String> {
+        nondominated(results, device: device) { r in measure.value(r, device, workload: workload).map { [$0] } }
     }
 
     /// The ops/s front of each width on its own (a designer who has fixed W compares only those).
@@ -147,12 +162,13 @@ public enum ExploreReport {
 
     /// Area (logic cells after place and route) against throughput on `device`:
     /// each point has a tooltip; the front's points are labelled.
-    public static func svg(_ results: [PointResult], device: Device, by measure: Throughput = .operations) -> String {
+    public static func svg(_ results: [PointResult], device: Device, by measure: Throughput = .operations,
+                           workload: String = chartWorkload) -> String {
         let pts = results.compactMap { r -> (PointResult, Double, Double)? in
-            guard let t = measure.value(r, device), let lc = logicCells(r, device) else { return nil }
+            guard let t = measure.value(r, device, workload: workload), let lc = logicCells(r, device) else { return nil }
             return (r, Double(lc), t)
         }
-        let front = paretoFront(results, device: device, by: measure)
+        let front = paretoFront(results, device: device, by: measure, workload: workload)
         let w = 680.0, h = 440.0, left = 70.0, bottom = 50.0, top = 30.0, right = 120.0
         let xTicks = ticks(pts.map(\.1).max() ?? 1), yTicks = ticks(pts.map(\.2).max() ?? 1)
         let maxX = xTicks.last!, maxY = yTicks.last!
@@ -161,7 +177,7 @@ public enum ExploreReport {
         func esc(_ s: String) -> String { s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;") }
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w))\" height=\"\(Int(h))\" font-family=\"sans-serif\" font-size=\"11\">\n"
         s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-        s += "<text x=\"\((w - right + left) / 2)\" y=\"18\" text-anchor=\"middle\" font-size=\"13\">\(device.rawValue): logic cells against \(measure.label) (\(chartWorkload) workload)</text>\n"
+        s += "<text x=\"\((w - right + left) / 2)\" y=\"18\" text-anchor=\"middle\" font-size=\"13\">\(device.rawValue): logic cells against \(measure.label) (\(workload) workload)</text>\n"
         for v in xTicks {
             s += "<line x1=\"\(x(v))\" y1=\"\(top)\" x2=\"\(x(v))\" y2=\"\(h - bottom)\" stroke=\"#eee\"/>\n"
             s += "<text x=\"\(x(v))\" y=\"\(h - bottom + 15)\" text-anchor=\"middle\">\(tickText(v))</text>\n"
@@ -204,7 +220,8 @@ public enum ExploreReport {
         return s + "</svg>\n"
     }
 
-    /// The HTML report: the provenance, both charts for each device, and a
+    /// The HTML report: the provenance, the charts of each device (ops/s and bits/s for
+    /// the uniform workload, ops/s for each other front workload), and a
     /// table that sorts by any column (click a heading; `#sort=N` or `#sort=-N` in the address sorts at load).
     public static func html(_ results: [PointResult], devices: [Device], options: String, provenance: String = "") -> String {
         func esc(_ s: String) -> String {
@@ -215,12 +232,17 @@ public enum ExploreReport {
             + "th{cursor:pointer;background:#f4f4f4}td.l,th.l{text-align:left}</style></head><body>\n"
         h += "<h1>ATOMiK design exploration</h1>\n<p>\(esc(options))</p>\n"
         if !provenance.isEmpty { h += "<p class=\"provenance\">\(esc(provenance))</p>\n" }
-        for d in devices { for m in Throughput.allCases { h += svg(results, device: d, by: m) } }
+        let others = frontWorkloads(results).filter { $0 != chartWorkload }
+        for d in devices {
+            for m in Throughput.allCases { h += svg(results, device: d, by: m) }
+            for w in others { h += svg(results, device: d, workload: w) }
+        }
         var columns = ["point", "W", "C", "storage", "latency", "LUT4", "FF", "carry", "BRAM", "cycles/op (\(chartWorkload))"]
         for d in devices {
             columns += ["\(d.rawValue) logic cells", "\(d.rawValue) Fmax MHz", "\(d.rawValue) M ops/s", "\(d.rawValue) Gbit/s",
                         "\(d.rawValue) front (ops/s)", "\(d.rawValue) front (bits/s)", "\(d.rawValue) front of its width (ops/s)",
                         "\(d.rawValue) front with capacity (bits/s, C x W)"]
+                + others.flatMap { ["\(d.rawValue) M ops/s \($0)", "\(d.rawValue) front (ops/s, \($0))"] }
         }
         columns.append("notes")
         h += "<table id=\"points\"><thead><tr>" + columns.enumerated().map { k, c in
@@ -228,6 +250,7 @@ public enum ExploreReport {
         let fronts = devices.map { d in
             Throughput.allCases.map { paretoFront(results, device: d, by: $0) } + [widthFronts(results, device: d), capacityFront(results, device: d)]
         }
+        let workloadFronts = devices.map { d in others.map { paretoFront(results, device: d, workload: $0) } }
         for r in results {
             func cell(_ text: String, _ value: Double? = nil, left: Bool = false) -> String {
                 "<td" + (value.map { " data-value=\"\($0)\"" } ?? "") + (left ? " class=\"l\"" : "") + ">\(esc(text))</td>"
@@ -245,6 +268,10 @@ public enum ExploreReport {
                 row += cell(lc.map(String.init) ?? "-", lc.map(Double.init)) + cell(deviceText(r, d), r.devices.first { $0.device == d }?.report?.fmaxMHz)
                     + cell(number(ops), ops) + cell(number(bits, "%.2f"), bits)
                 for front in fronts[k] { row += cell(front.contains(r.name) ? "yes" : "", front.contains(r.name) ? 1 : 0) }
+                for (w, front) in zip(others, workloadFronts[k]) {
+                    let v = Throughput.operations.value(r, d, workload: w)
+                    row += cell(number(v), v) + cell(front.contains(r.name) ? "yes" : "", front.contains(r.name) ? 1 : 0)
+                }
                 if let dr = r.devices.first(where: { $0.device == d }) {
                     if dr.status != .ok { notes.append("\(d.rawValue): \(deviceText(r, d))" + (dr.note.map { " (\($0))" } ?? "")) }
                 } else {
@@ -312,17 +339,24 @@ extension ExploreReport {
         }
         try stage("results.csv", csv(results, devices: devices))
         try stage("results.md", markdown(results, devices: devices))
+        let others = frontWorkloads(results).filter { $0 != chartWorkload }
         for d in devices {
             try stage("chart-\(d.rawValue).svg", svg(results, device: d, by: .operations))
             try stage("chart-\(d.rawValue)-bits.svg", svg(results, device: d, by: .bits))
+            for w in others { try stage("chart-\(d.rawValue)-\(w).svg", svg(results, device: d, workload: w)) }
         }
         try stage("report.html", html(results, devices: devices, options: options, provenance: provenance))
         try stage("results.json", try json(results))
         unlink("\(out)/results.json")
         for f in staged { try f.commit() }
-        for d in Device.allCases where !devices.contains(d) {
-            unlink("\(out)/chart-\(d.rawValue).svg")
-            unlink("\(out)/chart-\(d.rawValue)-bits.svg")
+        for d in Device.allCases {
+            if !devices.contains(d) {
+                unlink("\(out)/chart-\(d.rawValue).svg")
+                unlink("\(out)/chart-\(d.rawValue)-bits.svg")
+            }
+            for w in frontWorkloads where w != chartWorkload && !(devices.contains(d) && others.contains(w)) {
+                unlink("\(out)/chart-\(d.rawValue)-\(w).svg")
+            }
         }
     }
 

@@ -15,7 +15,8 @@ extension Atomik {
             abstract: "Sweep design points: cycles per operation, yosys area, nextpnr Fmax, operations per second.",
             discussion: """
             Writes results.csv, results.json, results.md, chart-DEVICE.svg (logic cells against operations/s), \
-            chart-DEVICE-bits.svg (against bits/s) and report.html (both charts, a sortable table) to --out. \
+            chart-DEVICE-bits.svg (against bits/s), chart-DEVICE-hazard.svg and chart-DEVICE-fan-in-table.svg (operations/s \
+            of those workloads) and report.html (the charts, a sortable table with each workload's front) to --out. \
             With --dut, explores a described design instead of our unit: one point, or one per --point \
             (parameter overrides); its cycles per operation are measured on its RTL under Verilator. \
             Results are cached by the RTL, the parameters and the tool versions, so a re-run only does \
@@ -43,6 +44,8 @@ extension Atomik {
                 transform: Checked.integer(1...1_000_000_000))
         var length: Int = 20_000
         @Flag(help: "Skip place and route.") var noPnr = false
+        @Flag(help: "Replay every workload on the unit's RTL under Verilator, each cycle checked against the model.")
+        var verifyRtl = false
         @Option(parsing: .unconditional, help: "Points measured at once.", transform: Checked.integer(1...256))
         var jobs: Int = Parallel.cores
         @Option(help: "Run slice I of N (1-based: every Nth point from the Ith), e.g. 2/4, and write shard-I-of-N.json to --out for atomik merge.")
@@ -71,7 +74,7 @@ extension Atomik {
         static func writeReport(_ results: [PointResult], devices: [Device], options: String, provenance: String, to out: String) throws {
             try ExploreReport.write(results, devices: devices, options: options, provenance: provenance, to: out)
             print(ExploreReport.markdown(results, devices: devices), terminator: "")
-            print("wrote \(out)/results.csv, results.json, results.md, chart-*.svg, chart-*-bits.svg, report.html")
+            print("wrote \(out)/results.csv, results.json, results.md, chart-*.svg, report.html")
         }
 
         /// Where the report's figures come from: when, the tools, and the RTL.
@@ -102,6 +105,9 @@ extension Atomik {
             let deviceList = try list(devices, "devices") { Device(rawValue: $0) }
             var sweep: [ExplorePoint]
             if dut.dut != nil {
+                if verifyRtl {
+                    throw ValidationError("--verify-rtl has no effect here: a described design's workloads are measured on its RTL")
+                }
                 sweep = try dutPoints()
             } else if let points {
                 try dut.validateUnused()
@@ -132,7 +138,7 @@ extension Atomik {
             sweep = offsets.map { whole[$0] }
             let root = try RTLSimulator.repositoryRoot()
             var o = ExploreOptions(cacheDirectory: DUTBuild.userCache("explore"))
-            o.devices = deviceList; o.frequencyMHz = freq; o.seeds = seeds; o.placeRoute = !noPnr
+            o.devices = deviceList; o.frequencyMHz = freq; o.seeds = seeds; o.placeRoute = !noPnr; o.verifyRTL = verifyRtl
             o.placeRouteTimeout = .seconds(pnrTimeout); o.synthesisTimeout = .seconds(synthTimeout)
             o.workloadLength = length; o.jobs = jobs
             let start = ContinuousClock.now, total = sweep.count
@@ -151,7 +157,7 @@ extension Atomik {
             try Self.writeReport(results, devices: deviceList, options: options, provenance: provenance, to: out)
             if let shard {
                 // The job: every point of the whole sweep and every option that shapes a result.
-                let job = ["explore", options, "\(noPnr)", "\(pnrTimeout)", "\(synthTimeout)"] + whole.map(\.words)
+                let job = ["explore", options, "\(noPnr)", "\(verifyRtl)", "\(pnrTimeout)", "\(synthTimeout)"] + whole.map(\.words)
                 let path = try ShardFile(kind: .explore, job: ShardFile.job(job), shard: shard.index, shards: shard.count,
                                          items: whole.count, made: ShardFile.madeNow,
                                          explore: .init(devices: deviceList, options: options, provenance: provenance,

@@ -74,7 +74,7 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-explore-test-\(UUID())")
         defer { try? FileManager.default.removeItem(at: cache) }
         var o = ExploreOptions(cacheDirectory: cache)
-        o.seeds = 1; o.workloadLength = 1000; o.devices = [.hx8k]; o.placeRouteTimeout = .seconds(120)
+        o.seeds = 1; o.workloadLength = 1000; o.devices = [.hx8k]; o.placeRouteTimeout = .seconds(120); o.verifyRTL = true
         let points = [UnitParameters(width: 8, contexts: 4, storage: .ff),
                       UnitParameters(width: 16, contexts: 256, storage: .sram, readLatency: 1),
                       UnitParameters(width: 16, contexts: 256, storage: .sram, lanes: 4)]
@@ -82,7 +82,7 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
         let results = try Exploration.sweep(points, o, root: root) { _, _ in }
         #expect(results.count == 3)
         for r in results {
-            #expect(r.workloads.allSatisfy { $0.resultsChecked })
+            #expect(r.workloads.allSatisfy { $0.resultsChecked && $0.rtlMismatches == 0 }, "the RTL agrees with the model: \(r.name)")
             #expect(r.synthesis != nil && r.devices.first?.status == .ok)
             #expect((r.operationsPerSecond(.hx8k, "uniform") ?? 0) > 1e6)
             #expect(!r.fromCache)
