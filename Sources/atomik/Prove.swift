@@ -64,6 +64,10 @@ extension Atomik {
             } else {
                 if jobs != nil { throw ValidationError("--jobs runs the proofs of --table or --mutate at once: give one of them") }
                 if dut.dut != nil { try HardwareOptions.refuseWithDUT(design, hardware) }
+                if (hardware.lanes ?? 1) > 1 || (dut.dut == DUTPreset.atomikUnit.rawValue && dut.param.contains { $0.hasPrefix("LANES=") && $0 != "LANES=1" }) {
+                    throw ValidationError("--lanes: the proof's harness offers one operation a cycle and follows one "
+                                          + "accumulator copy; LANES above 1 is checked by co-simulation, not proven")
+                }
             }
             if let induction, induction > depth ?? 20 {
                 throw ValidationError("--induction \(induction) is longer than --depth \(depth ?? 20): the induction's base case is the bounded check")
