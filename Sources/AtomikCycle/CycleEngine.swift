@@ -113,6 +113,11 @@ final class CycleEngine<Unit: CycleUnit> {
         try checkingFailure { try drainPipeline() }
     }
 
+    /// Presents the ACCUMs the issue stage holds for a bundle (LANES > 1) until they are taken.
+    func issueHeld() throws {
+        try checkingFailure { try issuePending() }
+    }
+
     private func checkingFailure(_ body: () throws -> Void) throws {
         if let failure { throw failure }
         do { try body() } catch { failure = error; throw error }

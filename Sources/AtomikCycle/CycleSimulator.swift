@@ -101,6 +101,16 @@ public final class CycleSimulator {
         }
     }
 
+    /// With LANES > 1: presents the ACCUMs held back for a bundle, so that the
+    /// cycles after this are the program's next items (or idle ones).
+    public func issueHeld() throws {
+        switch engine {
+        case .lanesNarrow(let e): try e.issueHeld()
+        case .lanesWide(let e): try e.issueHeld()
+        default: break
+        }
+    }
+
     /// Drains the pipeline, finishes the observers; returns the run's counts.
     public func finish() throws -> CycleStats {
         try drain()

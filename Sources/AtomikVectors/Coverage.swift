@@ -35,6 +35,10 @@ public enum Coverage {
         case doneDrops = "done drops after an idle cycle"
         case stalledBySweep = "operation stalled by the clear sweep"
         case acceptedAtSweepEnd = "operation accepted as the sweep ends"
+        // LANES > 1 only.
+        case fullBundle = "an ACCUM in every lane of one cycle"
+        case lanesShareContext = "two lanes of one cycle ACCUM one context"
+        case readsLaneWrite = "LOAD, READ or SWAP of a context a lane above 0 wrote the cycle before"
 
         /// The event's bit in a set of events kept as a number.
         var bit: UInt8 {
@@ -44,6 +48,9 @@ public enum Coverage {
             case .doneDrops: 4
             case .stalledBySweep: 8
             case .acceptedAtSweepEnd: 16
+            case .fullBundle: 32
+            case .lanesShareContext: 64
+            case .readsLaneWrite: 128
             }
         }
     }
@@ -102,7 +109,10 @@ public enum Coverage {
 
     /// The event bins a design point can reach.
     public static func reachableEvents(_ p: UnitParameters) -> Set<Event> {
-        p.storage == .sram ? Set(Event.allCases) : [.resultHeld, .backToBackResults, .doneDrops]
+        var events: Set<Event> = [.resultHeld, .backToBackResults, .doneDrops]
+        if p.storage == .sram { events.formUnion([.stalledBySweep, .acceptedAtSweepEnd]) }
+        if p.lanes > 1 { events.formUnion([.fullBundle, .lanesShareContext, .readsLaneWrite]) }
+        return events
     }
 
     public static func contextClass(_ addr: Int, contexts: Int) -> ContextClass {
@@ -142,6 +152,8 @@ public final class CoverageCollector {
     private var previousIn: UInt8 = 0, previousOut: UInt8 = 0
     private var previousResult: [UInt32]
     private var havePrevious = false
+    /// Contexts lanes above 0 ACCUMed in the previous cycle (LANES > 1).
+    private var laneWrites: [Int] = [], laneWritesCycle = -2
 
     public init(_ p: UnitParameters) {
         parameters = p
@@ -193,6 +205,7 @@ public final class CoverageCollector {
             }
             let addr = Int(b.inAddr[k])
             precondition(addr < parameters.contexts, "recorded address \(addr) outside the design's \(parameters.contexts) contexts")
+            if b.otherLanes > 0 { recordLanes(b, at: k, kind: kind, addr: addr) }
             let distance: Coverage.Distance
             if lastAcceptReset[addr] == resets {
                 switch cycle - lastAccept[addr] - 1 {
@@ -215,6 +228,24 @@ public final class CoverageCollector {
             lastAcceptReset[addr] = resets
             acceptedSinceReset = true
         }
+    }
+
+    /// The lane events of accepted cycle `k` (lane 0's operation `kind` on `addr`).
+    private func recordLanes(_ b: CycleBuffers, at k: Int, kind: Coverage.Kind, addr: Int) {
+        if kind != .accum && laneWritesCycle == cycle - 1 && laneWrites.contains(addr) {
+            eventBits |= Coverage.Event.readsLaneWrite.bit
+        }
+        laneWrites.removeAll(keepingCapacity: true)
+        laneWritesCycle = cycle
+        guard kind == .accum else { return }
+        for slot in k * b.otherLanes..<(k + 1) * b.otherLanes {
+            let c = b.laneInCtl[slot]
+            guard c & 2 != 0 && Opcode(rawValue: (c >> 2) & 3) == .accum else { continue }
+            let a = Int(b.laneInAddr[slot])
+            if a == addr || laneWrites.contains(a) { eventBits |= Coverage.Event.lanesShareContext.bit }
+            laneWrites.append(a)
+        }
+        if laneWrites.count == b.otherLanes { eventBits |= Coverage.Event.fullBundle.bit }
     }
 
     /// Reachable bins not hit yet.

@@ -131,6 +131,7 @@ public enum VectorGenerator {
                 // Let the last burst's results come out, so their bins are seen; the
                 // program gets the same idle cycles, so a replay runs cycle for cycle.
                 try flushChunk()
+                try sim.issueHeld()
                 let before = sim.stats.cycles
                 try sim.drain()
                 if sim.stats.cycles > before {

@@ -41,13 +41,15 @@ func vectorLines(_ path: String) throws -> [Substring] {
         #expect(Coverage.reachableBins(UnitParameters(width: 1, contexts: 2)).count == (3 * 2 + 2) * 2 * 6)
         #expect(Coverage.reachableEvents(UnitParameters(storage: .ff)).count == 3)
         #expect(Coverage.reachableEvents(UnitParameters(storage: .sram)).count == 5)
+        #expect(Coverage.reachableEvents(UnitParameters(storage: .sram, lanes: 2)).count == 8)
     }
 }
 
 @Suite struct VectorFiles {
     /// Closure mode hits every reachable bin.
     @Test(arguments: [UnitParameters(width: 16, contexts: 16, storage: .ff),
-                      UnitParameters(width: 8, contexts: 4, storage: .sram, readLatency: 2)])
+                      UnitParameters(width: 8, contexts: 4, storage: .sram, readLatency: 2),
+                      UnitParameters(width: 8, contexts: 4, storage: .sram, lanes: 6)])
     func untilCoverageClosesEveryBin(_ p: UnitParameters) throws {
         let dir = try temporaryDirectory()
         defer { removeDirectory(dir) }
@@ -64,6 +66,26 @@ func vectorLines(_ path: String) throws -> [Substring] {
         let replay = try CycleSimulator.run(p, source: source, output: try ByteWriter(path: "\(job.directory)/replay.out"),
                                             final: false)
         #expect(replay.cycles == report.cycles)
+    }
+
+    /// The lane events: uniform traffic rarely fills every lane; fan-in-table does, and shares
+    /// contexts between lanes; neither at one lane.
+    @Test func laneEventsFollowTheTraffic() throws {
+        func events(_ recipe: Recipe, lanes: Int) throws -> Set<Coverage.Event> {
+            let p = UnitParameters(width: 8, contexts: 4, storage: .sram, lanes: lanes)
+            let collector = CoverageCollector(p)
+            let sim = try CycleSimulator(p, recorder: CycleRecorder(CycleBuffers(capacity: 256, width: 8, lanes: lanes)) { b in
+                collector.record(b)
+                return b
+            }) { _ in }
+            try sim.execute(Array(recipe.items(width: 8, contexts: 4, length: 3000, seed: 2)))
+            _ = try sim.finish()
+            return collector.events
+        }
+        let lanes: Set<Coverage.Event> = [.fullBundle, .lanesShareContext, .readsLaneWrite]
+        #expect(try events(.fanInTable, lanes: 8).isSuperset(of: [.fullBundle, .lanesShareContext]))
+        #expect(try events(.fanInTable, lanes: 1).isDisjoint(with: lanes))
+        #expect(try events(.hazard, lanes: 3).contains(.readsLaneWrite))
     }
 
     /// A narrow recipe says which bins it misses.
