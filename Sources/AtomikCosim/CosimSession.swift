@@ -332,6 +332,8 @@ final class OperationLog: CycleObserver {
         var index: Int
         var cycle: Int
         var instruction: Instruction
+        /// The lane it went in (LANES > 1), whose accumulator copy its write goes to.
+        var lane = 0
         /// Indices of the operations on the same context accepted before it and not yet written back.
         var inFlight: [Int] = []
     }
@@ -358,19 +360,29 @@ final class OperationLog: CycleObserver {
         guard r.inputs.rstN else { awaiting.removeAll(); writing.removeAll(); return }
         if r.outputs.resultValid, !awaiting.isEmpty { lastResult = awaiting.removeFirst() }
         if r.inputs.opValid && r.outputs.opReady {
-            let i = r.inputs
-            var op = Accepted(index: accepted, cycle: r.cycle, instruction: r.offered!)
-            op.inFlight = writing.filter { $0.instruction.address == i.opAddr }.map(\.index)
-            accepted += 1
-            recent.append(op)
-            if recent.count > keep { recent.removeFirst() }
-            if i.opCode.producesResult { awaiting.append(op) }
-            if i.opCode != .read { writing.append(op) }
+            // Lane 0's operation, then the ACCUMs of lanes 1... in program order.
+            let taken = [(r.offered!, 0)] + r.lanes.enumerated().compactMap { j, l in
+                l.inputs.opValid && l.inputs.opCode == .accum ? (Instruction.accum(l.inputs.opAddr, l.inputs.opData), j + 1) : nil
+            }
+            for (instruction, lane) in taken {
+                var op = Accepted(index: accepted, cycle: r.cycle, instruction: instruction, lane: lane)
+                op.inFlight = writing.filter { $0.instruction.address == instruction.address }.map(\.index)
+                accepted += 1
+                recent.append(op)
+                if recent.count > keep { recent.removeFirst() }
+                if instruction.opcode.producesResult { awaiting.append(op) }
+                if instruction.opcode != .read { writing.append(op) }
+            }
         }
-        // The write of the edge ending this cycle belongs to the oldest operation writing that context
-        // (none: the clear sweep after a reset).
-        if !r.write.isEmpty, let k = writing.firstIndex(where: { $0.instruction.address == r.write.address }) {
-            lastWrite = (r.cycle, writing.remove(at: k))
+        // The write of the edge ending this cycle to each copy belongs to the oldest operation of
+        // that lane writing that context (none: the clear sweep after a reset, LOAD and SWAP clearing
+        // copies 1..., which no ACCUM of this cycle's bundle writes yet: lanes execute a cycle after they are taken).
+        for (lane, write) in [(0, r.write)] + r.lanes.enumerated().map({ ($0 + 1, $1.write) }) where !write.isEmpty {
+            if let k = writing.firstIndex(where: {
+                $0.lane == lane && $0.instruction.address == write.address && (lane == 0 || $0.cycle < r.cycle)
+            }) {
+                lastWrite = (r.cycle, writing.remove(at: k))
+            }
         }
     }
 

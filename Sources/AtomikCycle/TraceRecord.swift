@@ -225,6 +225,7 @@ public struct TraceRecord: Hashable, Sendable {
             let li = ml.inputs, ri = rl.inputs
             checks.append { diff("op_valid_i (\(lane))", b(li.opValid), b(ri.opValid)) }
             checks.append { diff("op_code_i (\(lane))", Word(UInt64(li.opCode.rawValue)), Word(UInt64(ri.opCode.rawValue))) }
+            checks.append { diff("op_keep_i (\(lane))", b(li.opKeep), b(ri.opKeep)) }
             checks.append { diff("op_addr_i (\(lane))", Word(UInt64(li.opAddr)), Word(UInt64(ri.opAddr))) }
             checks.append { diff("op_data_i (\(lane))", li.opData, ri.opData) }
         }

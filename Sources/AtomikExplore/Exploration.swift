@@ -1,5 +1,6 @@
 import AtomikCore
 import AtomikCycle
+import AtomikISA
 import AtomikProgram
 import AtomikRTL
 import AtomikStimulus
@@ -48,8 +49,8 @@ public struct WorkloadResult: Codable, Hashable, Sendable {
     public var stallCycles: Int
     /// Every READ/SWAP result equalled the software core's.
     public var resultsChecked: Bool
-    /// Cycles whose outputs differed between the RTL under Verilator and the
-    /// model (`verifyRTL`; nil when not replayed).
+    /// Cycles in which the RTL under Verilator left the model: their trace lines
+    /// (inputs, outputs, bank writes) differ (`verifyRTL`; nil when not replayed).
     public var rtlMismatches: Int? = nil
     public var cyclesPerOperation: Double { Double(cycles) / Double(max(operations, 1)) }
 }
@@ -142,8 +143,16 @@ public enum Exploration {
             let golden = try SoftwareEngine.run(items, on: try AtomikTable<Word>(contexts: p.contexts, width: p.width))
             return WorkloadResult(recipe: recipe.rawValue, operations: stats.operations, cycles: stats.cycles,
                                   stallCycles: stats.stallCycles, resultsChecked: results == golden,
-                                  rtlMismatches: o.verifyRTL ? try RTLSimulator.verilator.run(p, items: items).mismatches : nil)
+                                  rtlMismatches: o.verifyRTL ? try rtlMismatches(p, items) : nil)
         }
+    }
+
+    /// The cycles in which the RTL under Verilator left the model: whose trace lines (inputs,
+    /// outputs, every bank and copy write) differ, or whose outputs the testbench found different.
+    static func rtlMismatches(_ p: UnitParameters, _ items: [ProgramItem]) throws -> Int {
+        let run = try RTLSimulator.verilator.run(p, items: items)
+        let model = run.modelTrace.split(separator: "\n"), rtl = run.rtlTrace.split(separator: "\n")
+        return max(run.mismatches, zip(model, rtl).count { $0 != $1 } + abs(model.count - rtl.count))
     }
 
     static func storageIndex(_ p: UnitParameters) -> Int { Storage.allCases.firstIndex(of: p.storage)! }

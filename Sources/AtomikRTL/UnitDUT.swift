@@ -23,6 +23,6 @@ extension DUTPreset {
     public static func unitParameters(of d: DUTDescription) -> UnitParameters {
         let value = { (name: String) in d.parameters.first { $0.name == name }.flatMap { Int($0.value) } }
         return UnitParameters(width: d.width, contexts: d.contexts, storage: value("STORAGE") == 1 ? .sram : .ff,
-                              readLatency: value("READ_LATENCY") ?? 1)
+                              readLatency: value("READ_LATENCY") ?? 1, lanes: value("LANES") ?? 1)
     }
 }

@@ -205,7 +205,6 @@ public final class CoverageCollector {
             }
             let addr = Int(b.inAddr[k])
             precondition(addr < parameters.contexts, "recorded address \(addr) outside the design's \(parameters.contexts) contexts")
-            if b.otherLanes > 0 { recordLanes(b, at: k, kind: kind, addr: addr) }
             let distance: Coverage.Distance
             if lastAcceptReset[addr] == resets {
                 switch cycle - lastAccept[addr] - 1 {
@@ -227,6 +226,7 @@ public final class CoverageCollector {
             lastAccept[addr] = cycle
             lastAcceptReset[addr] = resets
             acceptedSinceReset = true
+            if b.otherLanes > 0 { recordLanes(b, at: k, kind: kind, addr: addr) }
         }
     }
 
@@ -244,6 +244,9 @@ public final class CoverageCollector {
             let a = Int(b.laneInAddr[slot])
             if a == addr || laneWrites.contains(a) { eventBits |= Coverage.Event.lanesShareContext.bit }
             laneWrites.append(a)
+            // The distance of a later operation on this context counts from here.
+            lastAccept[a] = cycle
+            lastAcceptReset[a] = resets
         }
         if laneWrites.count == b.otherLanes { eventBits |= Coverage.Event.fullBundle.bit }
     }

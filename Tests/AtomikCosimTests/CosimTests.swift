@@ -290,6 +290,33 @@ func simulatorsInstalled() -> Bool {
         #expect(marked.contains("read 2"), "\(marked)")
     }
 
+    /// With lanes, every ACCUM of a bundle is an operation of its own in the report, with its program
+    /// line: a READ that needed lane 1's forward names lane 1's ACCUM as the cause.
+    @Test func divergenceNamesOperationsOfEveryLane() throws {
+        try #require(simulatorsInstalled(), "iverilog and verilator are not installed")
+        let mutant = MutationCheck.mutants.first { $0.name == "lanes: every copy forwards lane 0's write" }!
+        let rtl = try MutationCheck.apply(mutant, rtl: repositoryRoot.appendingPathComponent("rtl"))
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-report-\(UUID())")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: rtl); try? FileManager.default.removeItem(at: out) }
+        let program = out.appendingPathComponent("p.atk")
+        // accum 1 and accum 2 go in one cycle (lanes 0 and 1); read 2 needs copy 1's forward.
+        try "load 2, 0x11\naccum 1, 0x01\naccum 2, 0x0f\nread 2\n".write(to: program, atomically: true, encoding: .utf8)
+        var options = CosimOptions(parameters: UnitParameters(width: 8, contexts: 8, storage: .sram, lanes: 2))
+        options.rtlDirectory = rtl.path
+        options.contextCycles = 6
+        var session = CosimSession(options: options, stimulus: .program(path: program.path), simulators: [.verilator],
+                                   outputDirectory: out.appendingPathComponent("report").path)
+        session.shrink = false
+        var lines: [String] = []
+        let outcomes = try session.run { lines.append($0) }
+        #expect(outcomes.first?.passed == false)
+        let marked = try #require(lines.first { $0.hasSuffix("<-- its result differs") }, "\(lines)")
+        #expect(marked.contains("read 2"), "\(marked)")
+        let cause = try #require(lines.first { $0.hasPrefix("cause: ") }, "\(lines)")
+        #expect(cause.contains("index 3, line 4 (read 2,") && cause.contains("while index 2, line 3 (accum 2, 0xf,"), "\(cause)")
+    }
+
     /// A program file is read as the co-simulation runs (bounded memory), so
     /// an error late in the file stops the run with its file and line.
     @Test func programFilesStreamAndReportLateErrors() throws {
