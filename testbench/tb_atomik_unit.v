@@ -129,6 +129,7 @@ module tb_atomik_unit #(
 `ifndef VERILATOR
     // Icarus dumps memory words only when named one by one (as \mem[k]); at #0,
     // after the block above has opened the dump, before time moves.
+    genvar copy;
     generate
         if (STORAGE == STORAGE_SRAM && LANES == 1) begin : g_dump_memories
             integer k, words;
@@ -139,6 +140,26 @@ module tb_atomik_unit #(
                     for (k = 0; k < CONTEXTS && k < words; k = k + 1) begin
                         $dumpvars(0, dut.g_sram.u_unit.u_ref_mem.mem[k]);
                         $dumpvars(0, dut.g_sram.u_unit.u_acc_mem.mem[k]);
+                    end
+                end
+            end
+        end
+        if (STORAGE == STORAGE_SRAM && LANES > 1) begin : g_dump_lane_memories
+            integer r, ref_words;
+            initial begin
+                #0;
+                if (vcd_from >= 0) begin
+                    if (!$value$plusargs("vcd_words=%d", ref_words)) ref_words = 64;
+                    for (r = 0; r < CONTEXTS && r < ref_words; r = r + 1) $dumpvars(0, dut.g_lanes.u_unit.u_ref_mem.mem[r]);
+                end
+            end
+            for (copy = 0; copy < LANES; copy = copy + 1) begin : g_copy
+                integer c, copy_words;
+                initial begin
+                    #0;
+                    if (vcd_from >= 0) begin
+                        if (!$value$plusargs("vcd_words=%d", copy_words)) copy_words = 64;
+                        for (c = 0; c < CONTEXTS && c < copy_words; c = c + 1) $dumpvars(0, dut.g_lanes.u_unit.g_lane[copy].u_acc_mem.mem[c]);
                     end
                 end
             end

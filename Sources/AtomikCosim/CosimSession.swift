@@ -256,17 +256,19 @@ public struct CosimSession {
         if let d = o.divergence {
             let window = max(0, d.cycle - vcdHalfWindow)...(d.cycle + vcdHalfWindow)
             let modelVCD = "\(outputDirectory)/\(o.simulator.rawValue)-divergence-model.vcd"
-            let file = try AtomicOutput(path: modelVCD)
+            // A waveform holds ports of up to 512 bits: wider lanes get the operation list only.
+            let file = WaveformWriter.canShow(p) ? try AtomicOutput(path: modelVCD) : nil
             let log = OperationLog(until: d.cycle, keep: max(options.contextCycles, 4))
-            let sim = try CycleSimulator(p, observers: [WaveformWriter(vcd: file.writer, window: window), log]) { _ in }
+            let sim = try CycleSimulator(p, observers: (file.map { [WaveformWriter(vcd: $0.writer, window: window)] } ?? []) + [log]) { _ in }
             if long {
                 try sim.execute(from: try input.stream(p), limit: o.itemsRun)
             } else {
                 try sim.execute(prefix)
             }
             _ = try sim.finish()
-            try file.commit()
-            var written = [modelVCD]
+            try file?.commit()
+            var written = file == nil ? [] : [modelVCD]
+            if file == nil { say("no model waveform: LANES x WIDTH = \(p.lanes * p.width) bits is over a waveform value's \(WaveformWriter.widestSignal)") }
             if long {
                 say("no RTL waveform or shrinking: the divergence is \(o.itemsRun) items in (more than \(reportItemLimit))")
             } else if RTLSimulator.icarus.isInstalled {

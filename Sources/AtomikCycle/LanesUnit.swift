@@ -176,27 +176,83 @@ public struct LanesUnit<W: ContextWord>: CycleUnit {
     }
 
     /// The registers that fit a waveform's word (at most 512 bits), by their
-    /// RTL names below `atomik_unit` (`g_lanes.u_unit`), and the memories' words.
+    /// RTL names below `atomik_unit` (`g_lanes.u_unit`), and the memories' words
+    /// as Icarus names them. Per-lane registers are one vector each, lane k in
+    /// bits `[k*N +: N]`, as in the RTL.
     public func registers(bankLimit: Int, unknown: UnknownWords) -> [(name: String, bits: Int, value: Word?)] {
-        let w = parameters.width, ab = parameters.addressBits, unit = "g_lanes.u_unit."
+        let w = parameters.width, ab = parameters.addressBits, n = perLane.count, contexts = parameters.contexts
         func bit(_ b: Bool) -> Word { Word(b ? 1 : 0) }
+        func lanes(_ bits: Int, _ value: (Int) -> Word) -> Word {
+            (0..<n).reduce(Word.zero) { $0 | value($1).shifted(left: $1 * bits) }
+        }
         var regs: [(String, Int, Word?)] = [
-            (unit + "done_q", 1, bit(done_q)), (unit + "result_valid_q", 1, bit(result_valid_q)),
-            (unit + "result_data_q", w, result_data_q.word),
-            (unit + "clr_busy_q", 1, bit(clr >= 0)), (unit + "clr_addr_q", ab, Word(UInt64(max(clr, 0)))),
-            (unit + "ex_acc_q", perLane.count, Word(UInt64(ex_acc_q))), (unit + "ex_x_q", 1, bit(ex_x_q)),
-            (unit + "ex_code_q", 2, Word(UInt64(ex_code_q.rawValue))), (unit + "ex_keep_q", 1, bit(ex_keep_q)),
-            (unit + "fw_ref_hit_q", 1, bit(fw_ref_hit_q)), (unit + "fw_ref_q", w, fw_ref_q.word),
-            (unit + "u_ref_mem.rdata_q", w, ref_rdata_q.word),
+            (Lanes<W>.scope + "done_q", 1, bit(done_q)), (Lanes<W>.scope + "result_valid_q", 1, bit(result_valid_q)),
+            (Lanes<W>.scope + "result_data_q", w, result_data_q.word),
+            (Lanes<W>.scope + "clr_busy_q", 1, bit(clr >= 0)), (Lanes<W>.scope + "clr_addr_q", ab, Word(UInt64(max(clr, 0)))),
+            (Lanes<W>.scope + "ex_acc_q", n, Word(UInt64(ex_acc_q))), (Lanes<W>.scope + "ex_x_q", 1, bit(ex_x_q)),
+            (Lanes<W>.scope + "ex_code_q", 2, Word(UInt64(ex_code_q.rawValue))), (Lanes<W>.scope + "ex_keep_q", 1, bit(ex_keep_q)),
+            (Lanes<W>.scope + "ex_addr_q", n * ab, lanes(ab) { Word(UInt64(perLane.exAddr[$0])) }),
+            (Lanes<W>.scope + "fw_hit_q", n, lanes(1) { bit(perLane.fwHit[$0]) }),
+            (Lanes<W>.scope + "fw_ref_hit_q", 1, bit(fw_ref_hit_q)), (Lanes<W>.scope + "fw_ref_q", w, fw_ref_q.word),
         ]
-        for c in 0..<min(parameters.contexts, bankLimit) { regs.append((unit + "u_ref_mem.\\mem[\(c)]", w, ref_mem[c].word)) }
-        for k in 0..<perLane.count {
-            let lane = unit + "g_lane[\(k)].u_acc_mem."
-            regs.append((lane + "rdata_q", w, perLane.rdata[k].word))
-            for c in 0..<min(parameters.contexts, bankLimit) {
-                regs.append((lane + "\\mem[\(c)]", w, acc_mem[k * parameters.contexts + c].word))
+        if n * w <= Word.maxBits {
+            regs.append((Lanes<W>.scope + "ex_data_q", n * w, lanes(w) { perLane.exData[$0].word }))
+            regs.append((Lanes<W>.scope + "fw_acc_q", n * w, lanes(w) { perLane.fwAcc[$0].word }))
+        }
+        // Memory m: 0 the reference, 1 + k copy k.
+        for m in 0...n {
+            let scope = Lanes<W>.memoryScope(m)
+            regs.append((scope + "rdata_q", w, (m == 0 ? ref_rdata_q : perLane.rdata[m - 1]).word))
+            for c in 0..<min(contexts, bankLimit) {
+                let x = unknown.memories.count == n + 1 && unknown.memories[m][c]
+                regs.append((scope + "\\mem[\(c)]", w, x ? nil : (m == 0 ? ref_mem[c] : acc_mem[(m - 1) * contexts + c]).word))
             }
         }
-        return regs
+        return regs.map { r in (r.0, r.1, unknown.registers.contains(r.0) ? nil : r.2) }
     }
+
+    /// At power-on every memory word and read register is x; the first edge (in reset) clears the rest.
+    public func unknownsAtPowerOn() -> UnknownWords {
+        UnknownWords(memories: Array(repeating: Array(repeating: true, count: parameters.contexts), count: perLane.count + 1),
+                     registers: Set(registers(bankLimit: 0, unknown: UnknownWords()).map(\.name)))
+    }
+
+    /// As the RTL computes it, word by word. Only the memories (until the clear
+    /// sweep writes them) and their read registers can be x: no operation is
+    /// taken before the sweep ends, and every other register has a reset.
+    /// Lanes 1...'s inputs are this cycle's (`perLane.inputs`, filled before the edge).
+    public func trackUnknowns(_ x: inout UnknownWords, acrossEdge i: UnitInputs<Word>) {
+        let n = perLane.count, contexts = parameters.contexts
+        let inX = i.opValid && i.opCode != .accum
+        // The read registers clock in reset too: the word at the read address, before this edge's write.
+        for m in 0...n {
+            let address = m == 0 || inX ? i.opAddr : perLane.inputs[m - 1].opAddr
+            x.set(Lanes<W>.memoryScope(m) + "rdata_q", unknown: address >= contexts || x.memories[m][address])
+        }
+        guard i.rstN else {
+            x.registers = x.registers.filter { $0.hasSuffix("rdata_q") }
+            return
+        }
+        if clr >= 0 { for m in 0...n { x.memories[m][clr] = false } }
+    }
+}
+
+extension Word {
+    /// The value moved up by `n` bits (bits past 512 are lost): a lane's field in a port or register of every lane.
+    func shifted(left n: Int) -> Word {
+        var l = SIMD8<UInt64>(repeating: 0)
+        let whole = n >> 6, part = UInt64(n & 63)
+        for i in stride(from: 7, through: whole, by: -1) {
+            l[i] = limbs[i - whole] << part | (part > 0 && i - whole > 0 ? limbs[i - whole - 1] >> (64 - part) : 0)
+        }
+        return Word(limbs: l)
+    }
+}
+
+extension Lanes {
+    /// The RTL's scope of the unit with LANES > 1, below `atomik_unit`.
+    static var scope: String { "g_lanes.u_unit." }
+
+    /// The scope of memory m: 0 the reference, 1 + k lane k's copy.
+    static func memoryScope(_ m: Int) -> String { scope + (m == 0 ? "u_ref_mem." : "g_lane[\(m - 1)].u_acc_mem.") }
 }

@@ -33,7 +33,14 @@ public final class WaveformWriter: CycleObserver {
         self.init(VCDSink(out), bankLimit: bankLimit, window: window)
     }
 
+    /// The widest signal a waveform shows (one `Word`).
+    public static let widestSignal = Word.maxBits
+
+    /// Whether a waveform can show the design point: every port in one word (LANES x WIDTH at most 512 bits).
+    public static func canShow(_ p: UnitParameters) -> Bool { p.lanes * p.width <= widestSignal }
+
     public func start(_ p: UnitParameters) throws {
+        precondition(Self.canShow(p), "a waveform of \(p): op_data_i is wider than \(Self.widestSignal) bits")
         try sink.header(comment: "atomik cycle model: \(p)")
         try sink.scope("tb_atomik_unit", isModule: true)
         try sink.scope("dut", isModule: true)
@@ -41,9 +48,9 @@ public final class WaveformWriter: CycleObserver {
     }
 
     private func declare(_ unit: any CycleUnit) throws {
-        let w = unit.parameters.width, ab = unit.parameters.addressBits
-        var names = [("clk_i", 1), ("rst_ni", 1), ("op_valid_i", 1), ("op_code_i", 2), ("op_keep_i", 1),
-                     ("op_addr_i", ab), ("op_data_i", w), ("op_ready_o", 1), ("done_o", 1),
+        let w = unit.parameters.width, ab = unit.parameters.addressBits, k = unit.parameters.lanes
+        var names = [("clk_i", 1), ("rst_ni", 1), ("op_valid_i", k), ("op_code_i", 2 * k), ("op_keep_i", k),
+                     ("op_addr_i", ab * k), ("op_data_i", w * k), ("op_ready_o", 1), ("done_o", 1),
                      ("result_valid_o", 1), ("result_data_o", w)]
         names += unit.registers(bankLimit: bankLimit, unknown: UnknownWords()).map { ($0.name, $0.bits) }
         var open: [Substring] = []
@@ -93,8 +100,13 @@ public final class WaveformWriter: CycleObserver {
             if cycle < window.lowerBound { pendingRegisters = unit.registers(bankLimit: bankLimit, unknown: unknown).map(\.value) }
             return
         }
-        let ports: [Word] = [Word(1), Word(i.rstN ? 1 : 0), Word(i.opValid ? 1 : 0), Word(UInt64(i.opCode.rawValue)),
-                             Word(i.opKeep ? 1 : 0), Word(UInt64(i.opAddr)), i.opData,
+        // Lane j's field in bits [j*N +: N] of its port (LANES > 1).
+        let all = [i] + r.lanes.map(\.inputs), ab = unit.parameters.addressBits, w = unit.parameters.width
+        func port(_ bits: Int, _ field: (UnitInputs<Word>) -> Word) -> Word {
+            all.indices.reduce(Word.zero) { $0 | field(all[$1]).shifted(left: $1 * bits) }
+        }
+        let ports: [Word] = [Word(1), Word(i.rstN ? 1 : 0), port(1) { Word($0.opValid ? 1 : 0) }, port(2) { Word(UInt64($0.opCode.rawValue)) },
+                             port(1) { Word($0.opKeep ? 1 : 0) }, port(ab) { Word(UInt64($0.opAddr)) }, port(w) { $0.opData },
                              Word(o.opReady ? 1 : 0), Word(o.done ? 1 : 0), Word(o.resultValid ? 1 : 0), o.resultData]
         // In a cycle of asynchronous reset the RTL clears its registers as the reset
         // comes, not at the next edge: show the values the reset leaves from the cycle's start

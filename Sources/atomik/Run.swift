@@ -82,7 +82,11 @@ extension Atomik {
             } else if dut.dut != nil {
                 try HardwareOptions.refuseWithDUT(design, hardware)
             } else {
-                _ = try hardware.parameters(design)
+                let p = try hardware.parameters(design)
+                if (vcd != nil || fst != nil) && !WaveformWriter.canShow(p) {
+                    throw ValidationError("--vcd, --fst: a waveform shows op_data_i in one value of at most \(WaveformWriter.widestSignal) bits, "
+                                          + "and LANES x WIDTH = \(p.lanes * p.width)")
+                }
             }
             if engine != .icarus && engine != .verilator { try dut.validateUnused(); if dut.dut != nil {
                 throw ValidationError("--dut needs an RTL engine (--engine icarus or verilator)") } }

@@ -24,14 +24,18 @@ func vcdPaths(_ text: String) -> Set<String> {
 /// same path, with the same values (x included).
 @Suite(.serialized) struct WaveformNames {
     @Test(arguments: [UnitParameters(width: 8, contexts: 4, storage: .ff),
-                      UnitParameters(width: 8, contexts: 4, storage: .sram, readLatency: 2)])
+                      UnitParameters(width: 8, contexts: 4, storage: .sram, readLatency: 2),
+                      UnitParameters(width: 8, contexts: 4, storage: .sram, lanes: 3)])
     func modelNamesAreRTLNames(_ p: UnitParameters) throws {
         try #require(installed(.icarus), "iverilog is not installed")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-vcd-\(UUID())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let items: [ProgramItem] = [.op(.load(1, Word(3))), .op(.accum(1, Word(5))), .op(.read(1)), .op(.swap(1)), .idle(2),
-                                    .reset(2), .op(.load(2, Word(9))), .op(.accum(2, Word(1))), .op(.read(2))]
+                                    .reset(2), .op(.load(2, Word(9))), .op(.accum(2, Word(1))), .op(.read(2)),
+                                    // Lanes: a full bundle with two lanes on one context, then its READ.
+                                    .op(.accum(3, Word(0x40))), .op(.accum(2, Word(0x11))), .op(.accum(3, Word(0x82))),
+                                    .op(.read(3)), .op(.swap(2, Word(7)))]
         let rtlVCD = dir.appendingPathComponent("rtl.vcd").path
         _ = try RTLSimulator.icarus.run(p, items: items, vcd: rtlVCD)
         let modelVCD = dir.appendingPathComponent("model.vcd").path
@@ -44,7 +48,7 @@ func vcdPaths(_ text: String) -> Set<String> {
         let rtl = vcdPaths(try String(contentsOfFile: rtlVCD, encoding: .utf8))
         #expect(model.count > 10)
         #expect(model.subtracting(rtl).isEmpty, "not in the RTL: \(model.subtracting(rtl).sorted())")
-        if p.storage == .sram { #expect(model.filter { $0.contains("\\mem[") }.count == 2 * p.contexts) }
+        if p.storage == .sram { #expect(model.filter { $0.contains("\\mem[") }.count == (p.lanes + 1) * p.contexts) }
 
         // The same time axis: both in ns, rising edges of clk_i at 10, 20, 30 ...
         let rtlText = try String(contentsOfFile: rtlVCD, encoding: .utf8), modelText = try String(contentsOfFile: modelVCD, encoding: .utf8)
