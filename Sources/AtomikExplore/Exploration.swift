@@ -165,7 +165,7 @@ public enum Exploration {
     /// The cache key: RTL and harness sources, parameters, tool versions and options.
     static func cacheKey(_ p: UnitParameters, _ o: ExploreOptions, sources: [String], root: URL, versions: String) throws -> String {
         var text = "\(p) \(versions) freq=\(o.frequencyMHz) seeds=\(o.seeds) devices=\(o.devices.map(\.rawValue)) "
-            + "pnr=\(o.placeRoute) verify=\(o.verifyRTL) workloads=\(o.workloads.map(\.rawValue)) length=\(o.workloadLength)\n"
+            + "pnr=\(o.placeRoute) verify=\(o.verifyRTL ? "traces" : "no") workloads=\(o.workloads.map(\.rawValue)) length=\(o.workloadLength)\n"
         for f in sources + ["rtl/atomik_isa.vh", "explore/atomik_harness.v"] {
             text += try String(contentsOf: root.appendingPathComponent(f), encoding: .utf8)
         }
