@@ -105,6 +105,30 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
     }
 }
 
+/// The LANES sweep (docs/lanes/explore): each workload has its own front, and
+/// lanes win only where runs of ACCUMs are long.
+@Suite struct WorkloadFronts {
+    @Test func fanInTableIsWonByLanesAndUniformIsNot() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let data = try Data(contentsOf: root.appendingPathComponent("docs/lanes/explore/results.json"))
+        let results = try JSONDecoder().decode([PointResult].self, from: data)
+        for r in results { try r.validate() }
+        let lanes = { (name: String) in results.first { $0.name == name }!.lanes ?? 1 }
+        let fanIn = ExploreReport.paretoFront(results, device: .hx8k, workload: "fan-in-table")
+        let uniform = ExploreReport.paretoFront(results, device: .hx8k)
+        // The fastest on fan-in-table has the most lanes that fit; the uniform front's top has one.
+        let fastest = { (front: Set<String>, w: String) in
+            front.max { ExploreReport.Throughput.operations.value(results.first { r in r.name == $0 }!, .hx8k, workload: w)!
+                < ExploreReport.Throughput.operations.value(results.first { r in r.name == $1 }!, .hx8k, workload: w)! }!
+        }
+        #expect(lanes(fastest(fanIn, "fan-in-table")) == 15)
+        #expect(lanes(fastest(uniform, "uniform")) == 1)
+        let html = ExploreReport.html(results, devices: [.hx8k], options: "test")
+        #expect(html.contains("hx8k front (ops/s, fan-in-table)") && html.contains("hx8k front (ops/s, hazard)"))
+        #expect(html.contains("(fan-in-table workload)</text>"))
+    }
+}
+
 @Suite struct ReportReproducibility {
     /// Reports are a function of the results: rendering twice, or from a
     /// cached copy, gives the same bytes.
