@@ -56,8 +56,9 @@ import Testing
         let out = dir.appendingPathComponent("x")
         let base = ["explore", "--points", points.path, "--no-pnr", "--jobs", "1", "--length", "200", "--out", out.path]
         #expect(try runAtomik(base + ["--devices", "hx8k,up5k"]).status == 0)
-        #expect(try files(out).isSuperset(of: ["chart-up5k.svg", "chart-up5k-bits.svg"]))
+        #expect(try files(out).isSuperset(of: ["chart-up5k.svg", "chart-up5k-bits.svg", "chart-up5k-hazard.svg", "chart-up5k-fan-in-table.svg"]))
         #expect(try runAtomik(base + ["--devices", "hx8k"]).status == 0)
-        #expect(try files(out) == ["results.csv", "results.json", "results.md", "chart-hx8k.svg", "chart-hx8k-bits.svg", "report.html"])
+        #expect(try files(out) == ["results.csv", "results.json", "results.md", "chart-hx8k.svg", "chart-hx8k-bits.svg",
+                                   "chart-hx8k-hazard.svg", "chart-hx8k-fan-in-table.svg", "report.html"])
     }
 }
