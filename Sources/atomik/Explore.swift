@@ -66,7 +66,12 @@ extension Atomik {
             }
             return try sets.map { extra in
                 let d = try dut.description(extra: extra)
-                return .dut(d, unit: dut.preset == .atomikUnit ? DUTPreset.unitParameters(of: d) : nil)
+                let unit = dut.preset == .atomikUnit ? DUTPreset.unitParameters(of: d) : nil
+                if let unit, unit.lanes > 1 {
+                    throw ValidationError("LANES=\(unit.lanes): the DUT path offers one operation a cycle, so it would measure one lane; "
+                                          + "explore our unit's lanes with --lanes (and --verify-rtl to replay them on its RTL)")
+                }
+                return .dut(d, unit: unit)
             }
         }
 

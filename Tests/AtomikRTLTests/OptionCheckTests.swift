@@ -76,6 +76,8 @@ import Testing
              "LANES = 4 needs STORAGE = sram with READ_LATENCY = 1"),
             (["cosim", "--regress", "r.txt", "--lanes", "2"], "--lanes has no effect here"),
             (["prove", "--storage", "sram", "--lanes", "2"], "LANES above 1 is checked by co-simulation, not proven"),
+            (["explore", "--dut", "atomik-unit", "--point", "STORAGE=1,LANES=4", "--no-pnr"],
+             "LANES=4: the DUT path offers one operation a cycle"),
             (["prove", "--dut", "atomik-unit", "--param", "STORAGE=1", "--param", "LANES=4"], "LANES above 1 is checked by co-simulation"),
             (["run", "p.atk", "--engine", "cycle", "--vcd-contexts", "4"], "--vcd-contexts shapes the waveform: give --vcd or --fst too"),
             (["run", "p.atk", "--engine", "icarus", "--width", "8"] + corev2, "--width has no effect here: the DUT's description"),
