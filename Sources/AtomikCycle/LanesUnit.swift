@@ -181,27 +181,28 @@ public struct LanesUnit<W: ContextWord>: CycleUnit {
     /// bits `[k*N +: N]`, as in the RTL.
     public func registers(bankLimit: Int, unknown: UnknownWords) -> [(name: String, bits: Int, value: Word?)] {
         let w = parameters.width, ab = parameters.addressBits, n = perLane.count, contexts = parameters.contexts
+        let unit = LanesRTLNames.scope
         func bit(_ b: Bool) -> Word { Word(b ? 1 : 0) }
         func lanes(_ bits: Int, _ value: (Int) -> Word) -> Word {
             (0..<n).reduce(Word.zero) { $0 | value($1).shifted(left: $1 * bits) }
         }
         var regs: [(String, Int, Word?)] = [
-            (Lanes<W>.scope + "done_q", 1, bit(done_q)), (Lanes<W>.scope + "result_valid_q", 1, bit(result_valid_q)),
-            (Lanes<W>.scope + "result_data_q", w, result_data_q.word),
-            (Lanes<W>.scope + "clr_busy_q", 1, bit(clr >= 0)), (Lanes<W>.scope + "clr_addr_q", ab, Word(UInt64(max(clr, 0)))),
-            (Lanes<W>.scope + "ex_acc_q", n, Word(UInt64(ex_acc_q))), (Lanes<W>.scope + "ex_x_q", 1, bit(ex_x_q)),
-            (Lanes<W>.scope + "ex_code_q", 2, Word(UInt64(ex_code_q.rawValue))), (Lanes<W>.scope + "ex_keep_q", 1, bit(ex_keep_q)),
-            (Lanes<W>.scope + "ex_addr_q", n * ab, lanes(ab) { Word(UInt64(perLane.exAddr[$0])) }),
-            (Lanes<W>.scope + "fw_hit_q", n, lanes(1) { bit(perLane.fwHit[$0]) }),
-            (Lanes<W>.scope + "fw_ref_hit_q", 1, bit(fw_ref_hit_q)), (Lanes<W>.scope + "fw_ref_q", w, fw_ref_q.word),
+            (unit + "done_q", 1, bit(done_q)), (unit + "result_valid_q", 1, bit(result_valid_q)),
+            (unit + "result_data_q", w, result_data_q.word),
+            (unit + "clr_busy_q", 1, bit(clr >= 0)), (unit + "clr_addr_q", ab, Word(UInt64(max(clr, 0)))),
+            (unit + "ex_acc_q", n, Word(UInt64(ex_acc_q))), (unit + "ex_x_q", 1, bit(ex_x_q)),
+            (unit + "ex_code_q", 2, Word(UInt64(ex_code_q.rawValue))), (unit + "ex_keep_q", 1, bit(ex_keep_q)),
+            (unit + "ex_addr_q", n * ab, lanes(ab) { Word(UInt64(perLane.exAddr[$0])) }),
+            (unit + "fw_hit_q", n, lanes(1) { bit(perLane.fwHit[$0]) }),
+            (unit + "fw_ref_hit_q", 1, bit(fw_ref_hit_q)), (unit + "fw_ref_q", w, fw_ref_q.word),
         ]
         if n * w <= Word.maxBits {
-            regs.append((Lanes<W>.scope + "ex_data_q", n * w, lanes(w) { perLane.exData[$0].word }))
-            regs.append((Lanes<W>.scope + "fw_acc_q", n * w, lanes(w) { perLane.fwAcc[$0].word }))
+            regs.append((unit + "ex_data_q", n * w, lanes(w) { perLane.exData[$0].word }))
+            regs.append((unit + "fw_acc_q", n * w, lanes(w) { perLane.fwAcc[$0].word }))
         }
         // Memory m: 0 the reference, 1 + k copy k.
         for m in 0...n {
-            let scope = Lanes<W>.memoryScope(m)
+            let scope = LanesRTLNames.memory(m)
             regs.append((scope + "rdata_q", w, (m == 0 ? ref_rdata_q : perLane.rdata[m - 1]).word))
             for c in 0..<min(contexts, bankLimit) {
                 let x = unknown.memories.count == n + 1 && unknown.memories[m][c]
@@ -227,7 +228,7 @@ public struct LanesUnit<W: ContextWord>: CycleUnit {
         // The read registers clock in reset too: the word at the read address, before this edge's write.
         for m in 0...n {
             let address = m == 0 || inX ? i.opAddr : perLane.inputs[m - 1].opAddr
-            x.set(Lanes<W>.memoryScope(m) + "rdata_q", unknown: address >= contexts || x.memories[m][address])
+            x.set(LanesRTLNames.memory(m) + "rdata_q", unknown: address >= contexts || x.memories[m][address])
         }
         guard i.rstN else {
             x.registers = x.registers.filter { $0.hasSuffix("rdata_q") }
@@ -249,10 +250,10 @@ extension Word {
     }
 }
 
-extension Lanes {
-    /// The RTL's scope of the unit with LANES > 1, below `atomik_unit`.
-    static var scope: String { "g_lanes.u_unit." }
+/// The RTL's names (below `atomik_unit`) in rtl/atomik_unit_lanes.v.
+private enum LanesRTLNames {
+    static let scope = "g_lanes.u_unit."
 
     /// The scope of memory m: 0 the reference, 1 + k lane k's copy.
-    static func memoryScope(_ m: Int) -> String { scope + (m == 0 ? "u_ref_mem." : "g_lane[\(m - 1)].u_acc_mem.") }
+    static func memory(_ m: Int) -> String { scope + (m == 0 ? "u_ref_mem." : "g_lane[\(m - 1)].u_acc_mem.") }
 }

@@ -16,27 +16,33 @@ import AtomikProgram
 public final class VectorWriter {
     /// A field of a vector line.
     public struct Field: Hashable, Sendable {
-        public let name: String
+        /// The port's signal: `data`, `addr`, ..., `op_valid`, `rst_n`, `result_data`, ...
+        public let signal: String
         public let lsb: Int
         public let width: Int
+        /// The lane whose operation it holds (LANES > 1): its bits `[lane*width +: width]` of the signal's port.
+        public var lane = 0
+
+        /// `signal`, or `laneJ.signal` for lane J > 0.
+        public var name: String { lane == 0 ? signal : "lane\(lane).\(signal)" }
     }
 
     /// The stimulus line's fields, least significant first.
     public static func stimulusFields(_ p: UnitParameters) -> [Field] {
         let format = InstructionFormat(width: p.width, contexts: p.contexts)
-        let lane0 = format.fields.map { Field(name: $0.name, lsb: $0.lsb, width: $0.width) }
-            + [Field(name: "op_valid", lsb: format.wordBits, width: 1), Field(name: "rst_n", lsb: format.wordBits + 1, width: 1)]
+        let lane0 = format.fields.map { Field(signal: $0.name, lsb: $0.lsb, width: $0.width) }
+            + [Field(signal: "op_valid", lsb: format.wordBits, width: 1), Field(signal: "rst_n", lsb: format.wordBits + 1, width: 1)]
         return lane0 + (1..<p.lanes).flatMap { j in
             let base = format.wordBits + 2 + (j - 1) * (format.wordBits + 1)
-            return format.fields.map { Field(name: "lane\(j).\($0.name)", lsb: base + $0.lsb, width: $0.width) }
-                + [Field(name: "lane\(j).op_valid", lsb: base + format.wordBits, width: 1)]
+            return format.fields.map { Field(signal: $0.name, lsb: base + $0.lsb, width: $0.width, lane: j) }
+                + [Field(signal: "op_valid", lsb: base + format.wordBits, width: 1, lane: j)]
         }
     }
 
     /// The expected line's fields, least significant first.
     public static func expectedFields(_ p: UnitParameters) -> [Field] {
-        [Field(name: "result_data", lsb: 0, width: p.width), Field(name: "result_valid", lsb: p.width, width: 1),
-         Field(name: "done", lsb: p.width + 1, width: 1), Field(name: "op_ready", lsb: p.width + 2, width: 1)]
+        [Field(signal: "result_data", lsb: 0, width: p.width), Field(signal: "result_valid", lsb: p.width, width: 1),
+         Field(signal: "done", lsb: p.width + 1, width: 1), Field(signal: "op_ready", lsb: p.width + 2, width: 1)]
     }
 
     let stimulus: ByteWriter

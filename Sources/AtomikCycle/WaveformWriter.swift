@@ -101,9 +101,9 @@ public final class WaveformWriter: CycleObserver {
             return
         }
         // Lane j's field in bits [j*N +: N] of its port (LANES > 1).
-        let all = [i] + r.lanes.map(\.inputs), ab = unit.parameters.addressBits, w = unit.parameters.width
+        let ab = unit.parameters.addressBits, w = unit.parameters.width
         func port(_ bits: Int, _ field: (UnitInputs<Word>) -> Word) -> Word {
-            all.indices.reduce(Word.zero) { $0 | field(all[$1]).shifted(left: $1 * bits) }
+            r.lanes.indices.reduce(field(i)) { $0 | field(r.lanes[$1].inputs).shifted(left: ($1 + 1) * bits) }
         }
         let ports: [Word] = [Word(1), Word(i.rstN ? 1 : 0), port(1) { Word($0.opValid ? 1 : 0) }, port(2) { Word(UInt64($0.opCode.rawValue)) },
                              port(1) { Word($0.opKeep ? 1 : 0) }, port(ab) { Word(UInt64($0.opAddr)) }, port(w) { $0.opData },

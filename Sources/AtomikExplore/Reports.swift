@@ -15,6 +15,11 @@ public enum ExploreReport {
         frontWorkloads.filter { w in results.contains { $0.workloads.contains { $0.recipe == w } } }
     }
 
+    /// Those with an ops/s chart of their own beside the uniform workload's pair.
+    static func chartedWorkloads(_ results: [PointResult]) -> [String] {
+        frontWorkloads(results).filter { $0 != chartWorkload }
+    }
+
     static func number(_ x: Double?, _ format: String = "%.1f") -> String { x.map { String(format: format, $0) } ?? "" }
 
     static func deviceText(_ r: PointResult, _ d: Device) -> String {
@@ -232,7 +237,7 @@ public enum ExploreReport {
             + "th{cursor:pointer;background:#f4f4f4}td.l,th.l{text-align:left}</style></head><body>\n"
         h += "<h1>ATOMiK design exploration</h1>\n<p>\(esc(options))</p>\n"
         if !provenance.isEmpty { h += "<p class=\"provenance\">\(esc(provenance))</p>\n" }
-        let others = frontWorkloads(results).filter { $0 != chartWorkload }
+        let others = chartedWorkloads(results)
         for d in devices {
             for m in Throughput.allCases { h += svg(results, device: d, by: m) }
             for w in others { h += svg(results, device: d, workload: w) }
@@ -339,23 +344,25 @@ extension ExploreReport {
         }
         try stage("results.csv", csv(results, devices: devices))
         try stage("results.md", markdown(results, devices: devices))
-        let others = frontWorkloads(results).filter { $0 != chartWorkload }
+        var charts: Set<String> = []
+        func chart(_ d: Device, _ suffix: String, _ text: String) throws {
+            charts.insert("chart-\(d.rawValue)\(suffix).svg")
+            try stage("chart-\(d.rawValue)\(suffix).svg", text)
+        }
         for d in devices {
-            try stage("chart-\(d.rawValue).svg", svg(results, device: d, by: .operations))
-            try stage("chart-\(d.rawValue)-bits.svg", svg(results, device: d, by: .bits))
-            for w in others { try stage("chart-\(d.rawValue)-\(w).svg", svg(results, device: d, workload: w)) }
+            try chart(d, "", svg(results, device: d, by: .operations))
+            try chart(d, "-bits", svg(results, device: d, by: .bits))
+            for w in chartedWorkloads(results) { try chart(d, "-\(w)", svg(results, device: d, workload: w)) }
         }
         try stage("report.html", html(results, devices: devices, options: options, provenance: provenance))
         try stage("results.json", try json(results))
         unlink("\(out)/results.json")
         for f in staged { try f.commit() }
+        // An earlier run's charts that this one did not write.
         for d in Device.allCases {
-            if !devices.contains(d) {
-                unlink("\(out)/chart-\(d.rawValue).svg")
-                unlink("\(out)/chart-\(d.rawValue)-bits.svg")
-            }
-            for w in frontWorkloads where w != chartWorkload && !(devices.contains(d) && others.contains(w)) {
-                unlink("\(out)/chart-\(d.rawValue)-\(w).svg")
+            for suffix in ["", "-bits"] + frontWorkloads.filter({ $0 != chartWorkload }).map({ "-\($0)" })
+            where !charts.contains("chart-\(d.rawValue)\(suffix).svg") {
+                unlink("\(out)/chart-\(d.rawValue)\(suffix).svg")
             }
         }
     }

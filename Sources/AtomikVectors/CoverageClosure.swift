@@ -81,8 +81,9 @@ public enum CoverageClosure {
             case .stalledBySweep, .acceptedAtSweepEnd: items += [.reset(1), .op(.read(0))]
             // A READ ends a bundle: the ACCUMs after it go in one cycle, lane j on context j mod C.
             case .fullBundle: items += [.op(.read(0))] + (0..<p.lanes).map { .op(.accum($0 % p.contexts, Word(1))) } + [.op(.read(0))]
-            case .lanesShareContext: items += [.op(.read(0)), .op(.accum(0, Word(1))), .op(.accum(0, Word(2))), .op(.read(0))]
-            case .readsLaneWrite: items += [.op(.read(0)), .op(.accum(0, Word(1))), .op(.accum(0, Word(2))), .op(.read(0))]
+            // Lanes 0 and 1 on context 0, then its READ, which lane 1's copy forwards to.
+            case .lanesShareContext, .readsLaneWrite:
+                items += [.op(.read(0)), .op(.accum(0, Word(1))), .op(.accum(0, Word(2))), .op(.read(0))]
             }
         }
         return items

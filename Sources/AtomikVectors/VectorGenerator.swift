@@ -189,14 +189,8 @@ public enum VectorGenerator {
         let ports = ["data": "op_data_i", "addr": "op_addr_i", "keep": "op_keep_i", "opcode": "op_code_i", "op_valid": "op_valid_i",
                      "rst_n": "rst_ni", "result_data": "result_data_o", "result_valid": "result_valid_o", "done": "done_o",
                      "op_ready": "op_ready_o"]
-        // Lane j's fields (`laneJ.NAME`, LANES > 1) drive bits [j*width +: width] of NAME's port.
         func fields(_ f: [VectorWriter.Field]) -> [[String: Any]] {
-            f.map { field in
-                let parts = field.name.split(separator: ".")
-                let lane = parts.count == 2 ? Int(parts[0].dropFirst("lane".count))! : 0
-                return ["name": field.name, "lsb": field.lsb, "width": field.width, "port": ports[String(parts.last!)]!,
-                        "port_lsb": lane * field.width]
-            }
+            f.map { ["name": $0.name, "lsb": $0.lsb, "width": $0.width, "port": ports[$0.signal]!, "port_lsb": $0.lane * $0.width] }
         }
         let s = VectorWriter.stimulusFields(p), e = VectorWriter.expectedFields(p)
         var source: [String: Any] = ["until_coverage": job.untilCoverage]

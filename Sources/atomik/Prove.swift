@@ -64,10 +64,6 @@ extension Atomik {
             } else {
                 if jobs != nil { throw ValidationError("--jobs runs the proofs of --table or --mutate at once: give one of them") }
                 if dut.dut != nil { try HardwareOptions.refuseWithDUT(design, hardware) }
-                if (hardware.lanes ?? 1) > 1 || (dut.dut == DUTPreset.atomikUnit.rawValue && dut.param.contains { $0.hasPrefix("LANES=") && $0 != "LANES=1" }) {
-                    throw ValidationError("--lanes: the proof's harness offers one operation a cycle and follows one "
-                                          + "accumulator copy; LANES above 1 is checked by co-simulation, not proven")
-                }
             }
             if let induction, induction > depth ?? 20 {
                 throw ValidationError("--induction \(induction) is longer than --depth \(depth ?? 20): the induction's base case is the bounded check")
@@ -102,6 +98,11 @@ extension Atomik {
                 let environment = directory == own ? "" : ShellWords.assignment("ATOMIK_RTL_DIR", directory) + " "
                 let arguments = p.arguments + ["--rtl-hash", DUTBuild.rtlHash(d)]
                 replay = { environment + "atomik cosim " + ShellWords.join([$0] + arguments) }
+            }
+            // Our unit, from the design options or the preset's parameters alike.
+            if d.name == DUTPreset.atomikUnit.rawValue, case let k = DUTPreset.unitParameters(of: d).lanes, k > 1 {
+                throw ValidationError("LANES = \(k): the proof's harness offers one operation a cycle and follows one "
+                                      + "accumulator copy; LANES above 1 is checked by co-simulation, not proven")
             }
             let prover = prover(d)
             guard prover.depth > d.reset.cycles + 1 else {

@@ -262,20 +262,17 @@ func simulatorsInstalled() -> Bool {
         #expect(text[line - 1] == "swap 0", "line \(line) of the program is the operation named")
     }
 
-    /// At read latency 2 a missing forward from the write before shows up two
-    /// cycles after the operation it should have forwarded: the report names
-    /// that operation as the cause, with its program line.
-    @Test func divergenceNamesTheForwardedOperationAtLatencyTwo() throws {
-        try #require(simulatorsInstalled(), "iverilog and verilator are not installed")
-        let mutant = MutationCheck.mutants.first { $0.name == "sram: no forward from the write before" }!
+    /// Runs `program` under Verilator on a copy of rtl/ with `mutant` applied, without shrinking:
+    /// whether it passed, and the report's lines.
+    func divergenceReport(mutant name: String, program text: String, _ p: UnitParameters) throws -> (passed: Bool?, lines: [String]) {
+        let mutant = MutationCheck.mutants.first { $0.name == name }!
         let rtl = try MutationCheck.apply(mutant, rtl: repositoryRoot.appendingPathComponent("rtl"))
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-report-\(UUID())")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: rtl); try? FileManager.default.removeItem(at: out) }
         let program = out.appendingPathComponent("p.atk")
-        // accum 2 is written back two edges after it is taken: the read of context 2 two cycles later needs fw2.
-        try "load 2, 0x11\nread 5\nread 6\naccum 2, 0x0f\nread 4\nread 2\n".write(to: program, atomically: true, encoding: .utf8)
-        var options = CosimOptions(parameters: UnitParameters(width: 8, contexts: 8, storage: .sram, readLatency: 2))
+        try text.write(to: program, atomically: true, encoding: .utf8)
+        var options = CosimOptions(parameters: p)
         options.rtlDirectory = rtl.path
         options.contextCycles = 6
         var session = CosimSession(options: options, stimulus: .program(path: program.path), simulators: [.verilator],
@@ -283,7 +280,19 @@ func simulatorsInstalled() -> Bool {
         session.shrink = false
         var lines: [String] = []
         let outcomes = try session.run { lines.append($0) }
-        #expect(outcomes.first?.passed == false)
+        return (outcomes.first?.passed, lines)
+    }
+
+    /// At read latency 2 a missing forward from the write before shows up two
+    /// cycles after the operation it should have forwarded: the report names
+    /// that operation as the cause, with its program line.
+    @Test func divergenceNamesTheForwardedOperationAtLatencyTwo() throws {
+        try #require(simulatorsInstalled(), "iverilog and verilator are not installed")
+        // accum 2 is written back two edges after it is taken: the read of context 2 two cycles later needs fw2.
+        let (passed, lines) = try divergenceReport(mutant: "sram: no forward from the write before",
+                                                   program: "load 2, 0x11\nread 5\nread 6\naccum 2, 0x0f\nread 4\nread 2\n",
+                                                   UnitParameters(width: 8, contexts: 8, storage: .sram, readLatency: 2))
+        #expect(passed == false)
         let cause = try #require(lines.first { $0.hasPrefix("cause: ") }, "\(lines)")
         #expect(cause.contains("index 5, line 6 (read 2,") && cause.contains("while index 3, line 4 (accum 2, 0xf,"), "\(cause)")
         let marked = try #require(lines.first { $0.hasSuffix("<-- its result differs") }, "\(lines)")
@@ -294,23 +303,11 @@ func simulatorsInstalled() -> Bool {
     /// line: a READ that needed lane 1's forward names lane 1's ACCUM as the cause.
     @Test func divergenceNamesOperationsOfEveryLane() throws {
         try #require(simulatorsInstalled(), "iverilog and verilator are not installed")
-        let mutant = MutationCheck.mutants.first { $0.name == "lanes: every copy forwards lane 0's write" }!
-        let rtl = try MutationCheck.apply(mutant, rtl: repositoryRoot.appendingPathComponent("rtl"))
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("atomik-report-\(UUID())")
-        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: rtl); try? FileManager.default.removeItem(at: out) }
-        let program = out.appendingPathComponent("p.atk")
         // accum 1 and accum 2 go in one cycle (lanes 0 and 1); read 2 needs copy 1's forward.
-        try "load 2, 0x11\naccum 1, 0x01\naccum 2, 0x0f\nread 2\n".write(to: program, atomically: true, encoding: .utf8)
-        var options = CosimOptions(parameters: UnitParameters(width: 8, contexts: 8, storage: .sram, lanes: 2))
-        options.rtlDirectory = rtl.path
-        options.contextCycles = 6
-        var session = CosimSession(options: options, stimulus: .program(path: program.path), simulators: [.verilator],
-                                   outputDirectory: out.appendingPathComponent("report").path)
-        session.shrink = false
-        var lines: [String] = []
-        let outcomes = try session.run { lines.append($0) }
-        #expect(outcomes.first?.passed == false)
+        let (passed, lines) = try divergenceReport(mutant: "lanes: every copy forwards lane 0's write",
+                                                   program: "load 2, 0x11\naccum 1, 0x01\naccum 2, 0x0f\nread 2\n",
+                                                   UnitParameters(width: 8, contexts: 8, storage: .sram, lanes: 2))
+        #expect(passed == false)
         let marked = try #require(lines.first { $0.hasSuffix("<-- its result differs") }, "\(lines)")
         #expect(marked.contains("read 2"), "\(marked)")
         let cause = try #require(lines.first { $0.hasPrefix("cause: ") }, "\(lines)")
